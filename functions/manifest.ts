@@ -1,0 +1,120 @@
+/**
+ * Every Lambda function of the system, as data: where its handler lives, what triggers it and what it may touch.
+ * The CDK app builds one FacetFunction per entry (infra/function.ts) and wires triggers and least-privilege grants from
+ * it; the local runtime (local/) mounts the same handler modules behind its gateway, queue pollers and scheduler.
+ */
+import type { RouteContract } from '../shared/http/contract';
+import type { QueueId } from '../shared/config/queues';
+import { publicRoutes } from '../shared/api/public/contract';
+import { customerRoutes } from '../shared/api/customers/contract';
+import { recordRoutes } from '../shared/api/records/contract';
+import { tenantRoutes } from '../shared/api/tenant/contract';
+import { importRoutes } from '../shared/api/imports/contract';
+
+export interface FunctionSpec {
+  /** Logical id: `facet-{stage}-{id}` in AWS. */
+  readonly id: string;
+  /** Handler module relative to the repo root; it exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly trigger:
+    | { kind: 'http'; routes: readonly RouteContract[] }
+    | { kind: 'authorizer' }
+    | { kind: 'queue'; queue: QueueId; batchSize: number; maxConcurrency: number }
+    | { kind: 'schedule'; expression: string; description: string };
+  /** What the function may do; the CDK app grants exactly this. */
+  readonly access: {
+    readonly table: 'read' | 'readwrite';
+    readonly sendTo?: readonly QueueId[];
+  };
+}
+
+const http = (routes: readonly RouteContract[]) => ({ kind: 'http', routes }) as const;
+
+export const FUNCTIONS = [
+  {
+    id: 'authorizer',
+    entry: 'functions/auth/authorizer.ts',
+    description: 'HTTP API Lambda authorizer: resolves Bearer API key -> tenant, staff member, role.',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    trigger: { kind: 'authorizer' },
+    access: { table: 'read' },
+  },
+  {
+    id: 'api-public',
+    entry: 'functions/http/public.ts',
+    description: 'Health, OpenAPI document and docs page (no auth).',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: http(publicRoutes),
+    access: { table: 'read' },
+  },
+  {
+    id: 'api-customers',
+    entry: 'functions/http/customers.ts',
+    description: 'Customer book: customers, consent, communications timeline, GDPR export and erasure.',
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    trigger: http(customerRoutes),
+    access: { table: 'readwrite', sendTo: ['domainEvents'] },
+  },
+  {
+    id: 'api-records',
+    entry: 'functions/http/records.ts',
+    description: 'Purchases and refunds, repairs, lay-bys and payments, appointments.',
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    trigger: http(recordRoutes),
+    access: { table: 'readwrite', sendTo: ['domainEvents'] },
+  },
+  {
+    id: 'api-tenant',
+    entry: 'functions/http/tenant.ts',
+    description: 'Tenant settings, staff and API keys, audit trail, suppression list.',
+    timeoutSeconds: 29,
+    memoryMb: 256,
+    trigger: http(tenantRoutes),
+    access: { table: 'readwrite' },
+  },
+  {
+    id: 'api-imports',
+    entry: 'functions/http/imports.ts',
+    description: 'Bulk import: accepts CSV/JSON, splits it into chunks on the imports queue, reports progress.',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    trigger: http(importRoutes),
+    access: { table: 'readwrite', sendTo: ['imports'] },
+  },
+  {
+    id: 'import-worker',
+    entry: 'functions/queue/import-worker.ts',
+    description: 'Processes one import chunk: validates rows, upserts by external id, records per-row errors.',
+    timeoutSeconds: 120,
+    memoryMb: 1024,
+    trigger: { kind: 'queue', queue: 'imports', batchSize: 1, maxConcurrency: 4 },
+    access: { table: 'readwrite', sendTo: ['domainEvents'] },
+  },
+  {
+    id: 'domain-events',
+    entry: 'functions/queue/domain-events.ts',
+    description: 'Consumes domain events from the outbox and routes them to their reactions.',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    trigger: { kind: 'queue', queue: 'domainEvents', batchSize: 10, maxConcurrency: 5 },
+    access: { table: 'readwrite' },
+  },
+  {
+    id: 'outbox-sweeper',
+    entry: 'functions/schedule/outbox-sweeper.ts',
+    description: 'Publishes outbox events whose immediate publish did not happen (process died after the commit).',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    trigger: { kind: 'schedule', expression: 'rate(1 minute)', description: 'Outbox sweep every minute' },
+    access: { table: 'readwrite', sendTo: ['domainEvents'] },
+  },
+] as const satisfies readonly FunctionSpec[];
+
+export type FunctionId = (typeof FUNCTIONS)[number]['id'];

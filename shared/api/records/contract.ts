@@ -1,0 +1,3 @@
+import type { RouteContract } from '../../http/contract';
+
+export const recordRoutes: readonly RouteContract[] = [];

@@ -1,0 +1,63 @@
+/**
+ * The customer's aggregates, kept on the customer item (attribute `agg`) and updated in the same transaction as every
+ * purchase, refund, repair, lay-by and appointment write, so that every segment rule is answered from the customer
+ * item (through the book index) without reading purchases.
+ *
+ * Money in minor units. Months are `YYYY-MM` in the tenant's time zone.
+ */
+export interface Stat {
+  /** count of purchases (for a department/metal: purchases with at least one such line) */
+  c: number;
+  /** sum of amounts (line amounts for department/metal), net of refunds */
+  s: number;
+  /** largest single purchase (or line) amount */
+  m: number;
+}
+
+export interface MonthBucket {
+  t: Stat;
+  /** by department */
+  d: Record<string, Stat>;
+  /** by metal */
+  m: Record<string, Stat>;
+  /** by `department|metal` */
+  dm: Record<string, Stat>;
+}
+
+export const REPAIR_STATUSES = ['received', 'in_progress', 'ready', 'collected', 'cancelled'] as const;
+export type RepairStatus = (typeof REPAIR_STATUSES)[number];
+/** Repairs still in the workshop or waiting for pick-up. */
+export const ACTIVE_REPAIR_STATUSES: readonly RepairStatus[] = ['received', 'in_progress', 'ready'];
+
+export interface CustomerAggregates {
+  totalSpent: number;
+  purchaseCount: number;
+  firstPurchaseAt: string | null;
+  lastPurchaseAt: string | null;
+  largestPurchase: number;
+  months: Record<string, MonthBucket>;
+  /** Earliest due date (YYYY-MM-DD) of a lay-by with a balance; overdue is decided at read time against "today". */
+  laybyEarliestDue: string | null;
+  openLaybys: number;
+  /** Sum of unpaid lay-by balances and account balance owed by the customer. */
+  outstandingBalance: number;
+  repairs: Record<RepairStatus, number>;
+  /** Start of the next scheduled (not cancelled, not past) appointment. */
+  nextAppointmentAt: string | null;
+}
+
+export function emptyAggregates(): CustomerAggregates {
+  return {
+    totalSpent: 0,
+    purchaseCount: 0,
+    firstPurchaseAt: null,
+    lastPurchaseAt: null,
+    largestPurchase: 0,
+    months: {},
+    laybyEarliestDue: null,
+    openLaybys: 0,
+    outstandingBalance: 0,
+    repairs: { received: 0, in_progress: 0, ready: 0, collected: 0, cancelled: 0 },
+    nextAppointmentAt: null,
+  };
+}

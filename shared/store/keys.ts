@@ -1,0 +1,137 @@
+/**
+ * Every key of the single table is built here and nowhere else (access patterns are named after what they serve).
+ * Every tenant-owned key starts with the tenant id, so a handler that builds keys from the authorizer's tenant can never
+ * reach another tenant's item: a foreign id simply is not found (404).
+ *
+ * Layout (pk | sk):
+ *   T#{t}                         | TENANT                       tenant settings
+ *   T#{t}                         | STAFF#{staffId}              staff member (name, email, role)
+ *   APIKEY#{sha256}               | APIKEY                       API key hash -> tenant, staff, role (authorizer)
+ *   T#{t}                         | SEGMENT#{id} / TEMPLATE#{id} / CAMPAIGN#{id} / AUTOMATION#{id}   marketing config
+ *   T#{t}                         | IMPORT#{id}                  import job
+ *   T#{t}#C#{customerId}          | CUSTOMER                     customer profile + aggregates (book index)
+ *   T#{t}#C#{customerId}          | PURCHASE#{purchaseId}        purchase with line items and refunds
+ *   T#{t}#C#{customerId}          | REPAIR#{id} / LAYBY#{id} / APPT#{id}
+ *   T#{t}#C#{customerId}          | CONSENT#{at}#{id}            consent history (current state lives on CUSTOMER)
+ *   T#{t}#C#{customerId}          | COMM#{at}#{id}               communications timeline
+ *   T#{t}#UNIQ#{kind}#{value}     | UNIQ                         uniqueness guard (external ids, email)
+ *   T#{t}#SUPP                    | {channel}#{addressHash}      suppression list
+ *   T#{t}#AUDIT#{yyyy-mm}         | {at}#{id}                    audit trail, one partition per month
+ *   T#{t}#IMPORT#{id}             | CHUNK#{n} / ERR#{row}        import progress per chunk, per-row errors
+ *   OUTBOX#{shard}                | {at}#{eventId}               domain events not yet published
+ *   IDEMPOTENCY                   | {key}                        Powertools idempotency records
+ * Book index (gsi1): BOOK#{t}#{shard} | {customerId}
+ * Lookup index (gsi2): T#{t}#NAMES | {lastName}#{firstName}#{customerId} (customer list, surname prefix search)
+ */
+import { createHash } from 'node:crypto';
+import { BOOK_SHARDS, OUTBOX_SHARDS } from './table-definition';
+
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+const tenantPk = (tenantId: string) => `T#${tenantId}`;
+const customerPk = (tenantId: string, customerId: string) => `T#${tenantId}#C#${customerId}`;
+
+/** Stable small hash used to spread ids over shards. */
+export function shardOf(id: string, shards: number): number {
+  const digest = createHash('sha1').update(id).digest();
+  return digest.readUInt32BE(0) % shards;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+export const keys = {
+  tenant: (tenantId: string): Key => ({ pk: tenantPk(tenantId), sk: 'TENANT' }),
+  staff: (tenantId: string, staffId: string): Key => ({ pk: tenantPk(tenantId), sk: `STAFF#${staffId}` }),
+  staffPrefix: (tenantId: string) => ({ pk: tenantPk(tenantId), skPrefix: 'STAFF#' }),
+  apiKey: (keyHash: string): Key => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' }),
+
+  /** Marketing configuration (segments, templates, campaigns, automations) and import jobs share the tenant partition. */
+  tenantEntity: (tenantId: string, kind: TenantEntityKind, id: string): Key => ({
+    pk: tenantPk(tenantId),
+    sk: `${kind}#${id}`,
+  }),
+  tenantEntityPrefix: (tenantId: string, kind: TenantEntityKind) => ({ pk: tenantPk(tenantId), skPrefix: `${kind}#` }),
+
+  customer: (tenantId: string, customerId: string): Key => ({ pk: customerPk(tenantId, customerId), sk: 'CUSTOMER' }),
+  customerCollection: (tenantId: string, customerId: string) => ({ pk: customerPk(tenantId, customerId) }),
+  customerChild: (tenantId: string, customerId: string, kind: CustomerChildKind, id: string): Key => ({
+    pk: customerPk(tenantId, customerId),
+    sk: `${kind}#${id}`,
+  }),
+  customerChildPrefix: (tenantId: string, customerId: string, kind: CustomerChildKind) => ({
+    pk: customerPk(tenantId, customerId),
+    skPrefix: `${kind}#`,
+  }),
+  /** Time-ordered children (consent history, communications): sk sorts by time, newest last. */
+  customerTimed: (tenantId: string, customerId: string, kind: 'CONSENT' | 'COMM', at: string, id: string): Key => ({
+    pk: customerPk(tenantId, customerId),
+    sk: `${kind}#${at}#${id}`,
+  }),
+
+  unique: (tenantId: string, kind: UniqueKind, value: string): Key => ({
+    pk: `${tenantPk(tenantId)}#UNIQ#${kind}#${value}`,
+    sk: 'UNIQ',
+  }),
+
+  suppression: (tenantId: string, channel: string, addressHash: string): Key => ({
+    pk: `${tenantPk(tenantId)}#SUPP`,
+    sk: `${channel}#${addressHash}`,
+  }),
+  suppressionPrefix: (tenantId: string) => ({ pk: `${tenantPk(tenantId)}#SUPP` }),
+
+  audit: (tenantId: string, at: string, id: string): Key => ({
+    pk: `${tenantPk(tenantId)}#AUDIT#${at.slice(0, 7)}`,
+    sk: `${at}#${id}`,
+  }),
+  auditMonth: (tenantId: string, yearMonth: string) => ({ pk: `${tenantPk(tenantId)}#AUDIT#${yearMonth}` }),
+
+  importChunk: (tenantId: string, importId: string, chunk: number): Key => ({
+    pk: `${tenantPk(tenantId)}#IMPORT#${importId}`,
+    sk: `CHUNK#${String(chunk).padStart(6, '0')}`,
+  }),
+  importRowError: (tenantId: string, importId: string, row: number): Key => ({
+    pk: `${tenantPk(tenantId)}#IMPORT#${importId}`,
+    sk: `ERR#${String(row).padStart(9, '0')}`,
+  }),
+  importCollection: (tenantId: string, importId: string) => ({ pk: `${tenantPk(tenantId)}#IMPORT#${importId}` }),
+
+  outbox: (eventId: string, at: string): Key => ({
+    pk: `OUTBOX#${pad(shardOf(eventId, OUTBOX_SHARDS))}`,
+    sk: `${at}#${eventId}`,
+  }),
+  outboxShard: (shard: number) => ({ pk: `OUTBOX#${pad(shard)}` }),
+
+  idempotencyPk: 'IDEMPOTENCY',
+} as const;
+
+export type TenantEntityKind = 'SEGMENT' | 'TEMPLATE' | 'CAMPAIGN' | 'AUTOMATION' | 'IMPORT' | 'IDENTITY';
+export type CustomerChildKind = 'PURCHASE' | 'REPAIR' | 'LAYBY' | 'APPT' | 'CONSENT' | 'COMM';
+export type UniqueKind = 'CUSTOMER_EXT' | 'PURCHASE_EXT' | 'REPAIR_EXT' | 'LAYBY_EXT' | 'APPT_EXT' | 'EMAIL';
+
+/** Index keys, also built only here. */
+export const indexKeys = {
+  /** Book index entry of a customer: which of the tenant's BOOK_SHARDS partitions it lives in. */
+  book: (tenantId: string, customerId: string) => ({
+    gsi1pk: `BOOK#${tenantId}#${pad(shardOf(customerId, BOOK_SHARDS))}`,
+    gsi1sk: customerId,
+  }),
+  bookShard: (tenantId: string, shard: number) => ({ gsi1pk: `BOOK#${tenantId}#${pad(shard)}` }),
+
+  customerByName: (tenantId: string, lastName: string, firstName: string, customerId: string) => ({
+    gsi2pk: `T#${tenantId}#NAMES`,
+    gsi2sk: `${normaliseForSort(lastName)}#${normaliseForSort(firstName)}#${customerId}`,
+  }),
+  customerNames: (tenantId: string) => ({ gsi2pk: `T#${tenantId}#NAMES` }),
+} as const;
+
+/** Lower-case, accent-free form used in sort keys so "Ó'Brien" sorts and prefix-matches as "o'brien". */
+export function normaliseForSort(value: string): string {
+  return value
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .trim();
+}
