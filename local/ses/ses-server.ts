@@ -1,0 +1,26 @@
+import type { AddressInfo } from 'node:net';
+import startSesServer from 'aws-ses-v2-local';
+
+export interface LocalSes {
+  /** SES v2 API endpoint (AWS_ENDPOINT_URL_SESV2). */
+  readonly endpoint: string;
+  /** The web viewer showing every email sent; same server as the API. */
+  readonly mailViewerUrl: string;
+  stop(): Promise<void>;
+}
+
+/** aws-ses-v2-local on `port` (0 = a free port). Its mailbox lives in memory, like a real inbox would not: a restart empties it. */
+export async function startLocalSes(options: { port?: number }): Promise<LocalSes> {
+  const server = await startSesServer({ host: '127.0.0.1', port: options.port ?? 0 });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  return {
+    endpoint,
+    mailViewerUrl: `${endpoint}/`,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
