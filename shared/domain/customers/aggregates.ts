@@ -44,6 +44,12 @@ export interface CustomerAggregates {
   repairs: Record<RepairStatus, number>;
   /** Start of the next scheduled (not cancelled, not past) appointment. */
   nextAppointmentAt: string | null;
+  /**
+   * Start times (UTC ISO, ascending) of the scheduled appointments that were upcoming at the last write, at most 10.
+   * `nextAppointmentAt` goes stale once that appointment has passed; `nextAppointmentAfter` reads this list instead.
+   * Absent on items written before it existed.
+   */
+  upcomingAppointments?: string[];
 }
 
 export function emptyAggregates(): CustomerAggregates {
@@ -59,5 +65,35 @@ export function emptyAggregates(): CustomerAggregates {
     outstandingBalance: 0,
     repairs: { received: 0, in_progress: 0, ready: 0, collected: 0, cancelled: 0 },
     nextAppointmentAt: null,
+    upcomingAppointments: [],
   };
+}
+
+/**
+ * Read-time views of the aggregates. Anything that depends on "now" or "today" is decided here when the customer is
+ * read, never stored, so it cannot go stale.
+ */
+
+/** The aggregates of a stored customer item, with defaults for fields the item was written without. */
+export function aggregatesOf(stored: Partial<CustomerAggregates> | undefined | null): CustomerAggregates {
+  const empty = emptyAggregates();
+  return { ...empty, ...stored, repairs: { ...empty.repairs, ...stored?.repairs } };
+}
+
+/** Overdue lay-by: an unpaid lay-by's due day is before `today` (YYYY-MM-DD in the tenant's time zone). */
+export function hasOverdueLayby(agg: Pick<CustomerAggregates, 'laybyEarliestDue'>, today: string): boolean {
+  return agg.laybyEarliestDue !== null && agg.laybyEarliestDue < today;
+}
+
+export function activeRepairCount(agg: Pick<CustomerAggregates, 'repairs'>): number {
+  return ACTIVE_REPAIR_STATUSES.reduce((sum, status) => sum + (agg.repairs[status] ?? 0), 0);
+}
+
+/** Start of the first scheduled appointment after `now`, or null. */
+export function nextAppointmentAfter(
+  agg: Pick<CustomerAggregates, 'nextAppointmentAt' | 'upcomingAppointments'>,
+  now: Date,
+): string | null {
+  const starts = agg.upcomingAppointments ?? (agg.nextAppointmentAt ? [agg.nextAppointmentAt] : []);
+  return starts.find((start) => Date.parse(start) > now.getTime()) ?? null;
 }
