@@ -18,7 +18,9 @@
  *   T#{t}#SUPP                    | {channel}#{addressHash}      suppression list
  *   T#{t}#AUDIT#{yyyy-mm}         | {at}#{id}                    audit trail, one partition per month
  *   T#{t}#IMPORT#{id}             | CHUNK#{n} / ERR#{row}        import progress per chunk, per-row errors
+ *   T#{t}#IMPORT#{id}             | ROWS#{n}                     a chunk's rows when too big for its SQS message
  *   OUTBOX#{shard}                | {at}#{eventId}               domain events not yet published
+ *   EVENT#{eventId}               | PROCESSED                    consumer dedupe marker (TTL a few days)
  *   IDEMPOTENCY                   | {key}                        Powertools idempotency records
  * Book index (gsi1): BOOK#{t}#{shard} | {customerId}
  * Lookup index (gsi2): T#{t}#NAMES | {lastName}#{firstName}#{customerId} (customer list, surname prefix search)
@@ -97,12 +99,19 @@ export const keys = {
     sk: `ERR#${String(row).padStart(9, '0')}`,
   }),
   importCollection: (tenantId: string, importId: string) => ({ pk: `${tenantPk(tenantId)}#IMPORT#${importId}` }),
+  /** A chunk's rows parked in the table because they do not fit in one SQS message (256 KB). */
+  importChunkRows: (tenantId: string, importId: string, chunk: number): Key => ({
+    pk: `${tenantPk(tenantId)}#IMPORT#${importId}`,
+    sk: `ROWS#${String(chunk).padStart(6, '0')}`,
+  }),
 
   outbox: (eventId: string, at: string): Key => ({
     pk: `OUTBOX#${pad(shardOf(eventId, OUTBOX_SHARDS))}`,
     sk: `${at}#${eventId}`,
   }),
   outboxShard: (shard: number) => ({ pk: `OUTBOX#${pad(shard)}` }),
+  /** Marker that a consumer has handled a domain event (delivery is at least once; event ids are global). */
+  processedEvent: (eventId: string): Key => ({ pk: `EVENT#${eventId}`, sk: 'PROCESSED' }),
 
   idempotencyPk: 'IDEMPOTENCY',
 } as const;
