@@ -24,6 +24,8 @@ export interface FunctionSpec {
     | { kind: 'authorizer' }
     | { kind: 'queue'; queue: QueueId; batchSize: number; maxConcurrency: number }
     | { kind: 'schedule'; expression: string; description: string };
+  /** npm packages whose files the function reads at run time (not just imports): copied into the bundle's node_modules. */
+  readonly bundleNodePackages?: readonly string[];
   /** What the function may do; the CDK app grants exactly this. */
   readonly access: {
     readonly table: 'read' | 'readwrite';
@@ -50,6 +52,7 @@ export const FUNCTIONS = [
     timeoutSeconds: 10,
     memoryMb: 256,
     trigger: http(publicRoutes),
+    bundleNodePackages: ['swagger-ui-dist'],
     access: { table: 'read' },
   },
   {

@@ -68,4 +68,6 @@ export interface HttpResult {
   headers?: Record<string, string>;
   /** Send `body` as-is (string) with this content type instead of JSON. */
   contentType?: string;
+  /** With `contentType`: `body` is base64 of binary content (images). */
+  isBase64Encoded?: boolean;
 }

@@ -81,7 +81,12 @@ function toResponse(result: HttpResult): APIGatewayProxyStructuredResultV2 {
   if (result.body === undefined) return { statusCode: result.status, headers };
   if (result.contentType) {
     headers['content-type'] = result.contentType;
-    return { statusCode: result.status, headers, body: String(result.body) };
+    return {
+      statusCode: result.status,
+      headers,
+      body: String(result.body),
+      ...(result.isBase64Encoded ? { isBase64Encoded: true } : {}),
+    };
   }
   headers['content-type'] = 'application/json';
   return { statusCode: result.status, headers, body: JSON.stringify(result.body) };

@@ -45,7 +45,6 @@ export async function startEmulators(options: { sqs?: boolean; ses?: boolean } =
   process.env.TABLE_NAME = tableName;
   process.env.STAGE = stage;
   process.env.PUBLIC_API_URL ??= 'http://127.0.0.1:3000';
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION });
   await ensureTable(dynamoClient, tableName);
   dynamoClient.destroy();
