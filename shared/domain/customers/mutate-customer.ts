@@ -28,6 +28,7 @@ import { addGuardWrites, type GuardWrite } from './uniqueness';
  *  - `apply` and `also` may run several times (once per attempt, each time with the freshly read customer); keep them
  *    free of side effects other than on the `uow` they are given. Throw a ProblemError from `apply` to refuse (e.g. 409).
  *  - `apply` returns only what changes; derived attributes (index keys, `version`, `updatedAt`) are recomputed here.
+ *    Returning `null` means "nothing to do": nothing is written, `also` is not called, and `after` is `before`.
  *    Setting a key to `undefined` removes the attribute. Changing `email` or `externalId` also moves their uniqueness
  *    guards in the same transaction.
  *  - A missing or erased customer is a 404 (tenant-scoped by key, so another tenant's id is a 404 too).
@@ -41,7 +42,7 @@ export interface MutateCustomerOptions {
   customerId: string;
   /** Publishes the events emitted in `also` after the commit (the outbox covers a crash in between). */
   publisher: EventPublisher | undefined;
-  apply: (customer: CustomerItem) => CustomerMutation;
+  apply: (customer: CustomerItem) => CustomerMutation | null;
   also?: (uow: UnitOfWork, customer: { before: CustomerItem; after: CustomerItem }) => void;
   /** Default 5. */
   maxAttempts?: number;
@@ -77,8 +78,9 @@ export async function mutateCustomer(options: MutateCustomerOptions): Promise<Mu
   const clock = options.now ?? (() => new Date());
   for (let attempt = 1; ; attempt++) {
     const before = await loadCustomer(options.tenantId, options.customerId);
-    const { set } = options.apply(before);
-    const after = applyCustomerChanges(before, set, clock().toISOString());
+    const mutation = options.apply(before);
+    if (mutation === null) return { before, after: before, events: [] };
+    const after = applyCustomerChanges(before, mutation.set, clock().toISOString());
 
     const uow = new UnitOfWork(options.publisher);
     putCustomerVersion(uow, after, before.version);
