@@ -14,11 +14,12 @@
  *   T#{t}#C#{customerId}          | REPAIR#{id} / LAYBY#{id} / APPT#{id}
  *   T#{t}#C#{customerId}          | CONSENT#{at}#{id}            consent history (current state lives on CUSTOMER)
  *   T#{t}#C#{customerId}          | COMM#{at}#{id}               communications timeline
+ *   T#{t}#C#{customerId}          | IMPORTED#{kind}#{recordId}   content hash of the last imported version (no-op re-import)
  *   T#{t}#UNIQ#{kind}#{value}     | UNIQ                         uniqueness guard (external ids, email)
  *   T#{t}#SUPP                    | {channel}#{addressHash}      suppression list
  *   T#{t}#AUDIT#{yyyy-mm}         | {at}#{id}                    audit trail, one partition per month
  *   T#{t}#IMPORT#{id}             | CHUNK#{n} / ERR#{row}        import progress per chunk, per-row errors
- *   T#{t}#IMPORT#{id}             | ROWS#{n}                     a chunk's rows when too big for its SQS message
+ *   T#{t}#IMPORT#{id}             | ROWS#{n}#{part}              a chunk's rows when too big for its SQS message
  *   OUTBOX#{shard}                | {at}#{eventId}               domain events not yet published
  *   EVENT#{eventId}               | PROCESSED                    consumer dedupe marker (TTL a few days)
  *   IDEMPOTENCY                   | {key}                        Powertools idempotency records
@@ -99,10 +100,22 @@ export const keys = {
     sk: `ERR#${String(row).padStart(9, '0')}`,
   }),
   importCollection: (tenantId: string, importId: string) => ({ pk: `${tenantPk(tenantId)}#IMPORT#${importId}` }),
-  /** A chunk's rows parked in the table because they do not fit in one SQS message (256 KB). */
-  importChunkRows: (tenantId: string, importId: string, chunk: number): Key => ({
+  /** A chunk's rows parked in the table (in parts under the 400 KB item limit) when too big for an SQS message. */
+  importChunkRows: (tenantId: string, importId: string, chunk: number, part: number): Key => ({
     pk: `${tenantPk(tenantId)}#IMPORT#${importId}`,
-    sk: `ROWS#${String(chunk).padStart(6, '0')}`,
+    sk: `ROWS#${String(chunk).padStart(6, '0')}#${String(part).padStart(3, '0')}`,
+  }),
+  importChunkRowsPrefix: (tenantId: string, importId: string, chunk: number) => ({
+    pk: `${tenantPk(tenantId)}#IMPORT#${importId}`,
+    skPrefix: `ROWS#${String(chunk).padStart(6, '0')}#`,
+  }),
+  /**
+   * Content hash of the last imported version of a record (customer, purchase, ...), under its customer: a re-import
+   * of an unchanged row compares hashes and writes nothing.
+   */
+  importFingerprint: (tenantId: string, customerId: string, kind: string, recordId: string): Key => ({
+    pk: customerPk(tenantId, customerId),
+    sk: `IMPORTED#${kind}#${recordId}`,
   }),
 
   outbox: (eventId: string, at: string): Key => ({
