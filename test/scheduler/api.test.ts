@@ -17,6 +17,7 @@ import {
   ValidationException,
   paginateListSchedules,
   type CreateScheduleCommandInput,
+  type ListSchedulesCommandInput,
 } from '@aws-sdk/client-scheduler';
 import { FUNCTION_ARN, ROLE_ARN, scheduleInput, startTestScheduler, type TestScheduler } from './support';
 
@@ -134,7 +135,7 @@ describe('schedules', () => {
     }
     await local.client.send(new CreateScheduleCommand(scheduleInput({ Name: 'birthday-9', State: 'DISABLED' })));
 
-    const names = async (input: ConstructorParameters<typeof ListSchedulesCommand>[0]) => {
+    const names = async (input: ListSchedulesCommandInput) => {
       const found: string[] = [];
       for await (const page of paginateListSchedules({ client: local.client, pageSize: 2 }, input)) {
         expect(page.Schedules?.length ?? 0).toBeLessThanOrEqual(2);
