@@ -1,30 +1,11 @@
-import { z } from 'zod';
 import type { NewDomainEvent } from '../../events/domain-events';
 import { newId } from '../../ids';
 import { keys } from '../../store/keys';
-import {
-  consentChannelSchema,
-  consentPurposeSchema,
-  consentSourceSchema,
-  consentStatusSchema,
-  type ConsentTransition,
-} from './consent';
+import type { ConsentChange, ConsentTransition } from './consent';
 
-/** One consent transition as kept in the customer's collection (`CONSENT#{at}#{id}`), oldest first by sort key. */
-export const consentChangeSchema = z
-  .object({
-    changeId: z.string(),
-    channel: consentChannelSchema,
-    purpose: consentPurposeSchema,
-    from: consentStatusSchema.nullable().describe('null when nothing was recorded before'),
-    to: consentStatusSchema,
-    at: z.iso.datetime(),
-    source: consentSourceSchema,
-    actorStaffId: z.string().optional(),
-  })
-  .meta({ id: 'ConsentChange' });
-export type ConsentChange = z.infer<typeof consentChangeSchema>;
+export { consentChangeSchema, type ConsentChange } from './consent';
 
+/** The history item of one transition, in the customer's collection (`CONSENT#{at}#{id}`, time-ordered). */
 export function consentHistoryItem(tenantId: string, customerId: string, transition: ConsentTransition, changeId: string = newId()) {
   const change: ConsentChange = {
     changeId,

@@ -62,6 +62,21 @@ export const consentRequestSchema = z
   .meta({ id: 'ConsentRequest' });
 export type ConsentRequest = z.infer<typeof consentRequestSchema>;
 
+/** One consent transition as kept in the customer's collection (`CONSENT#{at}#{id}`), oldest first by sort key. */
+export const consentChangeSchema = z
+  .object({
+    changeId: z.string(),
+    channel: consentChannelSchema,
+    purpose: consentPurposeSchema,
+    from: consentStatusSchema.nullable().describe('null when nothing was recorded before'),
+    to: consentStatusSchema,
+    at: z.iso.datetime(),
+    source: consentSourceSchema,
+    actorStaffId: z.string().optional(),
+  })
+  .meta({ id: 'ConsentChange' });
+export type ConsentChange = z.infer<typeof consentChangeSchema>;
+
 export interface ConsentTransition {
   channel: ConsentChannel;
   purpose: ConsentPurpose;

@@ -213,16 +213,16 @@ export function changedAttributes(before: CustomerItem, after: CustomerItem): st
 }
 
 /**
- * The erased form of a customer: every personal attribute removed, names blanked, out of the name index, `erased` set.
- * Aggregates, status and loyalty membership stay (they describe purchases, not the person, and keep the tenant's totals
- * right); tags and categories go, because staff type them freely and they can name people.
+ * What erasure changes on a customer: every personal attribute removed, names blanked, `erased` set (which also takes
+ * the customer out of the name index, see withDerivedAttributes). Aggregates, status and loyalty membership stay (they
+ * describe purchases, not the person, and keep the tenant's totals right); tags and categories go, because staff type
+ * them freely and they can name people.
  */
-export function erasedCustomerItem(current: CustomerItem, consent: ConsentState, now: string): CustomerItem {
+export function erasureChanges(current: CustomerItem, consent: ConsentState, now: string): CustomerChanges {
   const removed: Record<string, undefined> = {};
   for (const attribute of PROFILE_PII_ATTRIBUTES) removed[attribute] = undefined;
-  return withDerivedAttributes({
-    ...current,
-    ...removed,
+  return {
+    ...(removed as CustomerChanges),
     firstName: '',
     lastName: '',
     tags: [],
@@ -231,7 +231,5 @@ export function erasedCustomerItem(current: CustomerItem, consent: ConsentState,
     consent,
     erased: true,
     erasedAt: now,
-    version: current.version + 1,
-    updatedAt: now,
-  });
+  };
 }
