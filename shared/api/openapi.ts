@@ -18,7 +18,11 @@ class SchemaCollector {
     const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' }) as JsonSchema;
     const { $schema: _drop, $defs, ...rest } = json as JsonSchema & { $defs?: Record<string, JsonSchema> };
     const renames = new Map<string, string>();
-    for (const [id, def] of Object.entries($defs ?? {})) renames.set(id, this.register(id, def, io));
+    // Named schemas may reference each other (a page of Customer, whose address is a PostalAddress): their refs need
+    // rewriting too, to whichever name each one got.
+    const defs = Object.entries($defs ?? {});
+    for (const [id, def] of defs) renames.set(id, this.register(id, rewriteRefs(def, new Map()), io));
+    for (const [id, def] of defs) if (renames.get(id) !== id) this.components[renames.get(id)!] = rewriteRefs(def, renames);
     const topId = (z.globalRegistry.get(schema) as { id?: string } | undefined)?.id;
     const body = rewriteRefs(rest, renames);
     if (topId) {
