@@ -24,6 +24,7 @@ export interface Appointment extends RecordMeta {
   staffId?: string;
   notes?: string;
   status: AppointmentStatus;
+  cancellationReason?: string;
   externalId?: string;
   history: AppointmentChange[];
 }
