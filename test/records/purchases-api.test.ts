@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  createAppointmentRoute,
+  createLaybyRoute,
+  createRepairRoute,
   getPurchaseRoute,
   getRecordsSummaryRoute,
   listPurchasesRoute,
@@ -177,6 +180,35 @@ describe('purchases through the API', () => {
     expect(agg.purchaseCount).toBe(amounts.length);
     expect(agg.totalSpent).toBe(amounts.reduce((a, b) => a + b, 0));
     expect(Object.keys(agg.monthlySpend)).toHaveLength(amounts.length);
+  });
+
+  it('never refunds more than was paid when refunds of the same purchase race', async () => {
+    const customerId = await newCustomer(tenantId);
+    const sale = await send(recordPurchaseRoute, { customerId }, { principal: owner(), body: { lines: [{ department: 'rings', amount: 10_000 }] } });
+    const params = { customerId, purchaseId: sale.body.purchaseId };
+    const responses = await Promise.all(
+      [1, 2, 3, 4].map(() => send(refundPurchaseRoute, params, { principal: owner(), body: { amount: 4_000, reason: 'x' } })),
+    );
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 201, 422, 422]);
+    const purchase = await send(getPurchaseRoute, params, { principal: owner() });
+    expect(purchase.body).toMatchObject({ refundedTotal: 8_000, netTotal: 2_000 });
+    expect(await summary(customerId)).toMatchObject({ totalSpent: 2_000, purchaseCount: 1 });
+  });
+
+  it('keeps every aggregate when a purchase, a repair, a lay-by and an appointment land at the same moment', async () => {
+    const customerId = await newCustomer(tenantId);
+    const startsAt = new Date(Date.now() + 86_400_000).toISOString();
+    const responses = await Promise.all([
+      send(recordPurchaseRoute, { customerId }, { principal: owner(), body: { lines: [{ department: 'watches', amount: 70_000 }] } }),
+      send(createRepairRoute, { customerId }, { principal: owner(), body: { itemDescription: 'Battery' } }),
+      send(createRepairRoute, { customerId }, { principal: owner(), body: { itemDescription: 'Clasp' } }),
+      send(createLaybyRoute, { customerId }, { principal: owner(), body: { items: [{ description: 'Ring', amount: 50_000 }], dueDate: '2099-01-01' } }),
+      send(createAppointmentRoute, { customerId }, { principal: owner(), body: { startsAt, purpose: 'Fitting' } }),
+    ]);
+    expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    const agg = await summary(customerId);
+    expect(agg).toMatchObject({ totalSpent: 70_000, outstandingBalance: 50_000, openLaybys: 1, nextAppointmentAt: startsAt });
+    expect(agg.repairsByStatus.received).toBe(2);
   });
 
   it('lists purchases newest first by purchase date, page by page', async () => {
