@@ -124,7 +124,8 @@ export async function listCustomers(tenantId: string, query: CustomerListQuery):
         ...(filter ? { FilterExpression: filter.expression } : {}),
         ExpressionAttributeValues: { ...keyValues, ...filter?.values },
         ExclusiveStartKey: startKey,
-        Limit: filter ? FILTERED_PAGE : query.limit,
+        // Unfiltered, one more than a page tells whether another page exists (no empty last page).
+        Limit: filter ? FILTERED_PAGE : query.limit + 1,
       }),
     );
     evaluated += result.ScannedCount ?? 0;
