@@ -46,7 +46,8 @@ export interface LocalScheduler {
   stop(): Promise<void>;
 }
 
-export const LOCAL_ACCOUNT_ID = '000000000000';
+/** The account local-aws-sqs builds queue ARNs with; the whole local runtime uses it, so ARNs agree. */
+export const LOCAL_ACCOUNT_ID = '123456789012';
 
 export async function startLocalScheduler(options: LocalSchedulerOptions): Promise<LocalScheduler> {
   const now = options.now ?? (() => new Date());

@@ -49,11 +49,11 @@ describe('schedules', () => {
         RoleArn: ROLE_ARN,
         Input: '{"campaignId":"c1","version":3}',
         RetryPolicy: { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 3600 },
-        DeadLetterConfig: { Arn: 'arn:aws:sqs:ap-southeast-2:000000000000:facet-test-scheduler-dlq' },
+        DeadLetterConfig: { Arn: 'arn:aws:sqs:ap-southeast-2:123456789012:facet-test-scheduler-dlq' },
       },
     };
     const created = await local.client.send(new CreateScheduleCommand(input));
-    expect(created.ScheduleArn).toBe('arn:aws:scheduler:ap-southeast-2:000000000000:schedule/default/campaign-c1');
+    expect(created.ScheduleArn).toBe('arn:aws:scheduler:ap-southeast-2:123456789012:schedule/default/campaign-c1');
 
     const read = await local.client.send(new GetScheduleCommand({ Name: 'campaign-c1' }));
     expect(read).toMatchObject({
@@ -178,7 +178,7 @@ describe('schedule groups', () => {
     expect(group).toMatchObject({
       Name: 'default',
       State: 'ACTIVE',
-      Arn: 'arn:aws:scheduler:ap-southeast-2:000000000000:schedule-group/default',
+      Arn: 'arn:aws:scheduler:ap-southeast-2:123456789012:schedule-group/default',
     });
     await expect(local.client.send(new DeleteScheduleGroupCommand({ Name: 'default' }))).rejects.toBeInstanceOf(
       ValidationException,
@@ -187,7 +187,7 @@ describe('schedule groups', () => {
 
   it('creates, lists and deletes groups; deleting a group deletes its schedules', async () => {
     const created = await local.client.send(new CreateScheduleGroupCommand({ Name: 'facet-dev' }));
-    expect(created.ScheduleGroupArn).toBe('arn:aws:scheduler:ap-southeast-2:000000000000:schedule-group/facet-dev');
+    expect(created.ScheduleGroupArn).toBe('arn:aws:scheduler:ap-southeast-2:123456789012:schedule-group/facet-dev');
     await expect(local.client.send(new CreateScheduleGroupCommand({ Name: 'facet-dev' }))).rejects.toBeInstanceOf(
       ConflictException,
     );
@@ -198,7 +198,7 @@ describe('schedule groups', () => {
 
     await local.client.send(new CreateScheduleCommand(scheduleInput({ Name: 'in-group', GroupName: 'facet-dev' })));
     const inGroup = await local.client.send(new GetScheduleCommand({ Name: 'in-group', GroupName: 'facet-dev' }));
-    expect(inGroup.Arn).toBe('arn:aws:scheduler:ap-southeast-2:000000000000:schedule/facet-dev/in-group');
+    expect(inGroup.Arn).toBe('arn:aws:scheduler:ap-southeast-2:123456789012:schedule/facet-dev/in-group');
     await expect(local.client.send(new GetScheduleCommand({ Name: 'in-group' }))).rejects.toBeInstanceOf(
       ResourceNotFoundException,
     );

@@ -69,7 +69,7 @@ describe('one-time schedules', () => {
     expect(invocation?.payload).toEqual({
       campaignId: 'c1',
       scheduledTime: '2025-06-14T23:00:00Z',
-      scheduleArn: 'arn:aws:scheduler:ap-southeast-2:000000000000:schedule/default/campaign-c1',
+      scheduleArn: 'arn:aws:scheduler:ap-southeast-2:123456789012:schedule/default/campaign-c1',
       attempt: '1',
     });
     expect(invocation?.firing).toMatchObject({
@@ -251,7 +251,7 @@ describe('delivery', () => {
       },
     });
     target.failNext(100);
-    const dlqArn = 'arn:aws:sqs:ap-southeast-2:000000000000:facet-test-scheduler-dlq';
+    const dlqArn = 'arn:aws:sqs:ap-southeast-2:123456789012:facet-test-scheduler-dlq';
     await local.client.send(
       new CreateScheduleCommand(
         scheduleInput({
@@ -277,7 +277,7 @@ describe('delivery', () => {
           EXHAUSTED_RETRY_CONDITION: 'MaximumRetryAttemptsExhausted',
           RETRY_ATTEMPTS: '2',
           ERROR_MESSAGE: 'target unavailable',
-          SCHEDULE_ARN: 'arn:aws:scheduler:ap-southeast-2:000000000000:schedule/default/broken',
+          SCHEDULE_ARN: 'arn:aws:scheduler:ap-southeast-2:123456789012:schedule/default/broken',
           TARGET_ARN: FUNCTION_ARN,
         }),
       },
@@ -305,7 +305,7 @@ describe('delivery', () => {
             Arn: FUNCTION_ARN,
             RoleArn: ROLE_ARN,
             RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 60 },
-            DeadLetterConfig: { Arn: 'arn:aws:sqs:ap-southeast-2:000000000000:dlq' },
+            DeadLetterConfig: { Arn: 'arn:aws:sqs:ap-southeast-2:123456789012:dlq' },
           },
         }),
       ),

@@ -74,8 +74,8 @@ export async function startTestScheduler(
   return { scheduler, client, clock, target };
 }
 
-export const ROLE_ARN = 'arn:aws:iam::000000000000:role/facet-test-scheduler';
-export const FUNCTION_ARN = 'arn:aws:lambda:ap-southeast-2:000000000000:function:facet-test-campaign-dispatcher';
+export const ROLE_ARN = 'arn:aws:iam::123456789012:role/facet-test-scheduler';
+export const FUNCTION_ARN = 'arn:aws:lambda:ap-southeast-2:123456789012:function:facet-test-campaign-dispatcher';
 
 /** A valid CreateSchedule input to vary per test. */
 export function scheduleInput(overrides: Partial<CreateScheduleCommandInput> & { Name: string }): CreateScheduleCommandInput {
