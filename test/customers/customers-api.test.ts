@@ -209,6 +209,9 @@ describe('update', () => {
     expect(stale.status).toBe(412);
     expect(stale.body.currentVersion).toBe(2);
     expect((await api(owner, 'GET /v1/customers/{customerId}', { params })).body.notes).toBe('a');
+    const same = await api(owner, 'PATCH /v1/customers/{customerId}', { params, body: { notes: 'a' } });
+    expect(same.body.version).toBe(2);
+    expect(await auditEntries(tenantA, customerId, 'updated')).toHaveLength(1);
   });
 
   it('loses no update when writers race: concurrent PATCHes and aggregate changes all land', async () => {

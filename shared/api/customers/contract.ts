@@ -84,7 +84,8 @@ export const updateCustomerRoute = defineRoute({
   path: '/v1/customers/{customerId}',
   summary: 'Change a customer',
   description:
-    'Only the fields sent change; `null` clears an optional field. With `If-Match: "<version>"` the change applies only ' +
+    'Only the fields sent change (`address`, `tags`, `categories` and `loyalty` are replaced as a whole); `null` clears ' +
+    'an optional field; sending the current values changes nothing (same version). With `If-Match: "<version>"` the change applies only ' +
     'to that version (412 otherwise); without it, concurrent changes to different fields all land. Consent is changed ' +
     'with `PUT /v1/customers/{customerId}/consent`.',
   tag: TAG,

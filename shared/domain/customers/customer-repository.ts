@@ -10,7 +10,7 @@ import { keys, type CustomerChildKind } from '../../store/keys';
 import { failedConditionIndexes, isConditionFailure, UnitOfWork, type EventPublisher } from '../../store/unit-of-work';
 import { loadTenantSettings } from '../tenants/tenant-repository';
 import { consentChangedEvent, consentHistoryItem } from './consent-history';
-import { changedAttributes, newCustomerItem, patchToChanges, type CustomerItem } from './customer-item';
+import { applyCustomerChanges, changedAttributes, newCustomerItem, patchToChanges, type CustomerItem } from './customer-item';
 import type { CustomerCreate, CustomerPatch } from './customer-schema';
 import { loadCustomer, putNewCustomer } from './customer-store';
 import { mutateCustomer, throwIfGuardTaken } from './mutate-customer';
@@ -93,7 +93,9 @@ export async function updateCustomer(
       if (options.expectedVersion !== undefined && customer.version !== options.expectedVersion) {
         throw preconditionFailed(customer.version);
       }
-      return { set: changes };
+      // A PATCH that changes nothing (same values sent again) writes nothing: no new version, no audit entry.
+      const unchanged = changedAttributes(customer, applyCustomerChanges(customer, changes, customer.updatedAt)).length === 0;
+      return unchanged ? null : { set: changes };
     },
     also: (uow, { before, after: next }) => {
       uow.put(
