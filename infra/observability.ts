@@ -26,8 +26,16 @@ export interface ThresholdAlarmProps {
   readonly id: string;
   readonly description: string;
   readonly metric: IMetric;
-  /** Alarm when the metric is strictly above this value. */
-  readonly above: number;
+  readonly threshold: number;
+  /** Alarm when the metric is strictly above (errors, depth) or below (heartbeats, throughput) the threshold. */
+  readonly when: 'above' | 'below';
+  /** Default 1. */
+  readonly evaluationPeriods?: number;
+  /**
+   * Whether a period without data is a breach. Off by default (no errors reported = no errors); on for heartbeats,
+   * where silence is exactly the failure to catch.
+   */
+  readonly missingDataBreaches?: boolean;
 }
 
 /**
@@ -78,16 +86,17 @@ export class Observability extends Construct {
     return new GraphWidget({ title, left: [...metrics], right: [...right], width: WIDGET_WIDTH, height: WIDGET_HEIGHT });
   }
 
-  /** An alarm on `metric > above` over five minutes, notifying the alarm topic. Missing data is not a breach. */
+  /** An alarm that notifies the alarm topic; later capabilities add theirs here (runner heartbeat, lateness, ...). */
   addAlarm(props: ThresholdAlarmProps): Alarm {
     const alarm = new Alarm(this, props.id, {
       alarmName: `${this.prefix}-${props.id}`,
       alarmDescription: props.description,
       metric: props.metric,
-      threshold: props.above,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      threshold: props.threshold,
+      comparisonOperator:
+        props.when === 'above' ? ComparisonOperator.GREATER_THAN_THRESHOLD : ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: props.evaluationPeriods ?? 1,
+      treatMissingData: props.missingDataBreaches ? TreatMissingData.BREACHING : TreatMissingData.NOT_BREACHING,
     });
     alarm.addAlarmAction(this.alarmAction);
     this.alarms.push(alarm);
@@ -100,7 +109,8 @@ export class Observability extends Construct {
       id: `${name}-dlq-depth`,
       description: `Messages in the dead-letter queue ${name}: work that failed every retry. Inspect, fix, redrive.`,
       metric: queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
-      above: 0,
+      threshold: 0,
+      when: 'above',
     });
   }
 
@@ -111,13 +121,15 @@ export class Observability extends Construct {
         id: `${name}-errors`,
         description: `Function ${name} failed (unhandled errors).`,
         metric: fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
-        above: 0,
+        threshold: 0,
+      when: 'above',
       }),
       this.addAlarm({
         id: `${name}-throttles`,
         description: `Function ${name} was throttled (account or reserved concurrency exhausted).`,
         metric: fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
-        above: 0,
+        threshold: 0,
+      when: 'above',
       }),
     ];
   }
