@@ -207,7 +207,8 @@ describe('appointments', () => {
 
     const cancelled = await send(cancelAppointmentRoute, params, { principal: as('salesperson'), body: { reason: 'Travelling' } });
     expect(cancelled.status).toBe(200);
-    expect(cancelled.body).toMatchObject({ status: 'cancelled', cancellationReason: 'Travelling' });
+    expect(cancelled.body.status).toBe('cancelled');
+    expect(cancelled.body.history.at(-1)).toMatchObject({ kind: 'cancelled', note: 'Travelling', startsAt: nextWeek });
     expect((await summary(customerId)).aggregates.nextAppointmentAt).toBe(inTwoWeeks);
 
     expect((await send(cancelAppointmentRoute, params, { principal: as('salesperson') })).status).toBe(409);

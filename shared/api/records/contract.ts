@@ -317,7 +317,7 @@ export const cancelAppointmentRoute = defineRoute({
   method: 'POST',
   path: `${base}/appointments/{appointmentId}/cancel`,
   summary: 'Cancel an appointment',
-  description: 'Kept with status `cancelled` and an optional reason; emits `appointment.cancelled`. Cancelling twice is 409.',
+  description: "Kept with status `cancelled`; the optional reason is the last history entry's `note`; emits `appointment.cancelled`. Cancelling twice is 409.",
   tag: 'Appointments',
   auth: 'staff',
   writers: 'appointments',

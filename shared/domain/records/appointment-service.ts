@@ -89,8 +89,7 @@ export async function cancelAppointment(
     next: {
       ...current,
       status: 'cancelled',
-      history: [...current.history, { kind: 'cancelled', at, by, startsAt: current.startsAt }],
-      ...(reason === undefined ? {} : { cancellationReason: reason }),
+      history: [...current.history, { kind: 'cancelled', at, by, startsAt: current.startsAt, ...(reason === undefined ? {} : { note: reason }) }],
     },
     fields: ['status'],
     event: 'appointment.cancelled',

@@ -12,6 +12,8 @@ export interface AppointmentChange {
   at: string;
   by: string;
   startsAt: string;
+  /** Why (a cancellation's reason). Free text: blanked when the customer is erased. */
+  note?: string;
 }
 
 export interface Appointment extends RecordMeta {
@@ -24,7 +26,6 @@ export interface Appointment extends RecordMeta {
   staffId?: string;
   notes?: string;
   status: AppointmentStatus;
-  cancellationReason?: string;
   externalId?: string;
   history: AppointmentChange[];
 }

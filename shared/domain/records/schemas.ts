@@ -288,10 +288,15 @@ export const appointmentSchema = z
     staffId: z.string().optional(),
     notes: z.string().optional(),
     status: z.enum(['scheduled', 'cancelled']),
-    cancellationReason: z.string().optional(),
     externalId: z.string().optional(),
     history: z.array(
-      z.object({ kind: z.enum(['created', 'moved', 'updated', 'cancelled']), at: isoDateTime, by: z.string(), startsAt: isoDateTime }),
+      z.object({
+        kind: z.enum(['created', 'moved', 'updated', 'cancelled']),
+        at: isoDateTime,
+        by: z.string(),
+        startsAt: isoDateTime,
+        note: z.string().optional().describe("A cancellation's reason"),
+      }),
     ),
     ...meta,
   })
