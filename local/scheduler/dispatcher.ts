@@ -83,10 +83,7 @@ export class Dispatcher {
 
   private fireDueSchedules(now: Date): void {
     const { state } = this.options;
-    const due = state
-      .allSchedules()
-      .filter((schedule) => schedule.state === 'ENABLED' && schedule.nextFireAt !== null && new Date(schedule.nextFireAt) <= now)
-      .sort((a, b) => (a.nextFireAt ?? '').localeCompare(b.nextFireAt ?? ''));
+    const due = state.dueSchedules(now);
     for (const schedule of due) {
       const scheduledTime = new Date(schedule.nextFireAt ?? now.toISOString());
       const executionId = randomUUID().replaceAll('-', '').slice(0, 16);

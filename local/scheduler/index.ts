@@ -5,7 +5,7 @@ import { Dispatcher, type InvokeTarget, type RetryBackoff, type SendToDlq } from
 import { schedulerRequestListener } from './http-api';
 import { DEFAULT_GROUP } from './model';
 import { newGroup } from './operations';
-import { readStateFile, writeStateFile } from './persistence';
+import { memoryJournal, openStateFile } from './persistence';
 import { fireTimeOnResume } from './schedule-timing';
 import { SchedulerState } from './state';
 
@@ -53,12 +53,8 @@ export async function startLocalScheduler(options: LocalSchedulerOptions): Promi
   const now = options.now ?? (() => new Date());
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
   const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
-  const dataFile = options.dataFile;
-  const state = new SchedulerState(
-    dataFile ? (snapshot) => writeStateFile(dataFile, snapshot) : () => undefined,
-    dataFile ? readStateFile(dataFile) : undefined,
-    newGroup({ region, accountId, now: now() }, DEFAULT_GROUP),
-  );
+  const { initial, journal } = options.dataFile ? openStateFile(options.dataFile) : { initial: undefined, journal: memoryJournal };
+  const state = new SchedulerState(journal, initial, newGroup({ region, accountId, now: now() }, DEFAULT_GROUP));
   resume(state, now());
 
   const dispatcher = new Dispatcher({

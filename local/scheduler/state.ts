@@ -1,98 +1,107 @@
 import { DEFAULT_GROUP, type PendingDelivery, type PersistedState, type StoredGroup, type StoredSchedule } from './model';
-
-const scheduleKey = (groupName: string, name: string) => `${groupName}/${name}`;
+import { applyChange, scheduleKey, type StateChange, type StateJournal } from './persistence';
 
 /**
- * Everything the local scheduler knows, in memory, with write-through persistence: mutations mark the state dirty
- * and `commit()` hands the whole state to the writer (a file in the local stack, nothing in most tests).
+ * Everything the local scheduler knows, in memory, with write-through persistence: mutations queue changes and
+ * `commit()` hands them to the journal (the state file in the local stack, nothing in most tests) in one go.
  */
 export class SchedulerState {
-  private readonly groups = new Map<string, StoredGroup>();
-  private readonly schedules = new Map<string, StoredSchedule>();
-  private readonly deliveries = new Map<string, PendingDelivery>();
-  private dirty = false;
+  private readonly maps = {
+    groups: new Map<string, StoredGroup>(),
+    schedules: new Map<string, StoredSchedule>(),
+    deliveries: new Map<string, PendingDelivery>(),
+  };
+  private pending: StateChange[] = [];
 
   constructor(
-    private readonly write: (state: PersistedState) => void,
+    private readonly journal: StateJournal,
     initial: PersistedState | undefined,
     defaultGroup: StoredGroup,
   ) {
-    for (const group of initial?.groups ?? []) this.groups.set(group.name, group);
-    for (const schedule of initial?.schedules ?? []) this.schedules.set(scheduleKey(schedule.groupName, schedule.name), schedule);
-    for (const delivery of initial?.deliveries ?? []) this.deliveries.set(delivery.deliveryId, delivery);
+    for (const group of initial?.groups ?? []) this.maps.groups.set(group.name, group);
+    for (const schedule of initial?.schedules ?? []) this.maps.schedules.set(scheduleKey(schedule.groupName, schedule.name), schedule);
+    for (const delivery of initial?.deliveries ?? []) this.maps.deliveries.set(delivery.deliveryId, delivery);
     // The default group always exists, whatever the file says.
-    if (!this.groups.has(DEFAULT_GROUP)) {
-      this.groups.set(DEFAULT_GROUP, defaultGroup);
-      this.dirty = true;
-    }
+    if (!this.maps.groups.has(DEFAULT_GROUP)) this.change({ put: 'group', group: defaultGroup });
+  }
+
+  private change(change: StateChange): void {
+    applyChange(this.maps, change);
+    this.pending.push(change);
   }
 
   group(name: string): StoredGroup | undefined {
-    return this.groups.get(name);
+    return this.maps.groups.get(name);
   }
 
   allGroups(): StoredGroup[] {
-    return [...this.groups.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.maps.groups.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
   putGroup(group: StoredGroup): void {
-    this.groups.set(group.name, group);
-    this.dirty = true;
+    this.change({ put: 'group', group });
   }
 
   /** Deletes a group and every schedule in it. */
   deleteGroup(name: string): void {
-    this.groups.delete(name);
-    for (const schedule of this.allSchedules()) {
-      if (schedule.groupName === name) this.schedules.delete(scheduleKey(schedule.groupName, schedule.name));
+    for (const schedule of this.maps.schedules.values()) {
+      if (schedule.groupName === name) this.deleteSchedule(schedule.groupName, schedule.name);
     }
-    this.dirty = true;
+    this.change({ delete: 'group', name });
   }
 
   schedule(groupName: string, name: string): StoredSchedule | undefined {
-    return this.schedules.get(scheduleKey(groupName, name));
+    return this.maps.schedules.get(scheduleKey(groupName, name));
   }
 
   /** Ordered by group, then name: the order ListSchedules pages through. */
   allSchedules(): StoredSchedule[] {
-    return [...this.schedules.values()].sort(
+    return [...this.maps.schedules.values()].sort(
       (a, b) => a.groupName.localeCompare(b.groupName) || a.name.localeCompare(b.name),
     );
   }
 
+  /** Enabled schedules due at `now`, earliest first. */
+  dueSchedules(now: Date): StoredSchedule[] {
+    const nowIso = now.toISOString();
+    return [...this.maps.schedules.values()]
+      .filter((schedule) => schedule.state === 'ENABLED' && schedule.nextFireAt !== null && schedule.nextFireAt <= nowIso)
+      .sort((a, b) => (a.nextFireAt ?? '').localeCompare(b.nextFireAt ?? ''));
+  }
+
   putSchedule(schedule: StoredSchedule): void {
-    this.schedules.set(scheduleKey(schedule.groupName, schedule.name), schedule);
-    this.dirty = true;
+    this.change({ put: 'schedule', schedule });
   }
 
   deleteSchedule(groupName: string, name: string): void {
-    this.schedules.delete(scheduleKey(groupName, name));
-    this.dirty = true;
+    this.change({ delete: 'schedule', groupName, name });
   }
 
   allDeliveries(): PendingDelivery[] {
-    return [...this.deliveries.values()];
+    return [...this.maps.deliveries.values()];
   }
 
   putDelivery(delivery: PendingDelivery): void {
-    this.deliveries.set(delivery.deliveryId, delivery);
-    this.dirty = true;
+    this.change({ put: 'delivery', delivery });
   }
 
   deleteDelivery(deliveryId: string): void {
-    this.deliveries.delete(deliveryId);
-    this.dirty = true;
+    this.change({ delete: 'delivery', deliveryId });
   }
 
-  /** Persists the state if anything changed since the last commit. */
-  commit(): void {
-    if (!this.dirty) return;
-    this.write({
+  snapshot(): PersistedState {
+    return {
       version: 1,
-      groups: [...this.groups.values()],
-      schedules: [...this.schedules.values()],
-      deliveries: [...this.deliveries.values()],
-    });
-    this.dirty = false;
+      groups: [...this.maps.groups.values()],
+      schedules: [...this.maps.schedules.values()],
+      deliveries: [...this.maps.deliveries.values()],
+    };
+  }
+
+  /** Persists the changes made since the last commit, all together. */
+  commit(): void {
+    const changes = this.pending;
+    this.pending = [];
+    this.journal.record(changes, () => this.snapshot());
   }
 }

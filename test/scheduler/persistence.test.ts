@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -127,5 +127,35 @@ describe('persistence', () => {
     await expect(startLocalScheduler({ dataFile: foreign, invokeTarget: async () => undefined, tickMs: 0 })).rejects.toThrow(
       /not a local scheduler state file/,
     );
+  });
+
+  it('compacts its journal to one snapshot line at start, and drops a last line cut short by a crash', async () => {
+    const clock = new TestClock('2025-06-01T08:00:00Z');
+    const first = await start(clock);
+    for (const name of ['a', 'b', 'c']) {
+      await first.client.send(new CreateScheduleCommand(scheduleInput({ Name: name })));
+    }
+    expect(readFileSync(dataFile, 'utf8').trim().split('\n').length).toBeGreaterThan(1);
+    first.client.destroy();
+    await first.scheduler.stop();
+    running.splice(running.indexOf(first), 1);
+    appendFileSync(dataFile, '{"change":{"put":"schedule","schedule":{"name":"d"');
+
+    const second = await start(clock);
+    expect(readFileSync(dataFile, 'utf8').trim().split('\n')).toHaveLength(1);
+    const listed = await second.client.send(new ListSchedulesCommand({}));
+    expect(listed.Schedules?.map((schedule) => schedule.Name)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('refuses to start on a corrupt journal line rather than lose schedules silently', async () => {
+    const clock = new TestClock('2025-06-01T08:00:00Z');
+    const first = await start(clock);
+    await first.client.send(new CreateScheduleCommand(scheduleInput({ Name: 'a' })));
+    first.client.destroy();
+    await first.scheduler.stop();
+    running.splice(running.indexOf(first), 1);
+    const [snapshot = ''] = readFileSync(dataFile, 'utf8').split('\n');
+    writeFileSync(dataFile, `${snapshot}\n{broken\n{"change":{"delete":"schedule","groupName":"default","name":"a"}}\n`);
+    await expect(startLocalScheduler({ dataFile, invokeTarget: async () => undefined, tickMs: 0 })).rejects.toThrow(/line 2 is corrupt/);
   });
 });
