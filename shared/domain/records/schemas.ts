@@ -15,6 +15,13 @@ const payable = positiveMoney.max(MAX_AMOUNT);
 const text = (max: number) => z.string().trim().max(max);
 const utcInstant = isoDateTime.transform((value) => new Date(value).toISOString());
 
+/** Clock skew between a POS and us that is tolerated; beyond it a sale "tomorrow" is a typo that would skew lapsed rules. */
+const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
+/** When something already happened (a sale, a refund, a payment): not in the future. */
+const pastInstant = utcInstant.refine((value) => Date.parse(value) <= Date.now() + FUTURE_TOLERANCE_MS, {
+  message: 'Cannot be in the future',
+});
+
 const externalId = (what: string) =>
   text(100).min(1).describe(`The POS's id for this ${what}; unique within the tenant (imports match on it)`);
 
@@ -43,7 +50,7 @@ export const purchaseLineInputSchema = z
 
 export const purchaseCreateSchema = z
   .strictObject({
-    purchasedAt: utcInstant.optional().describe('When the sale happened; defaults to now. Months are counted in the tenant time zone'),
+    purchasedAt: pastInstant.optional().describe('When the sale happened; defaults to now. Months are counted in the tenant time zone'),
     externalId: externalId('purchase').optional(),
     storeLocation: text(100).min(1).optional(),
     lines: z.array(purchaseLineInputSchema).min(1, 'A purchase needs at least one line').max(100),
@@ -65,7 +72,7 @@ export const refundCreateSchema = z
     amount: payable.optional().describe('Refund this much, spread over the lines in proportion to what is left of each'),
     lines: z.array(refundLineInputSchema).min(1).max(100).optional().describe('Or refund these amounts of these lines'),
     reason: text(300).min(1, 'Enter a reason'),
-    refundedAt: utcInstant.optional().describe('Defaults to now'),
+    refundedAt: pastInstant.optional().describe('Defaults to now'),
   })
   .refine((r) => (r.amount === undefined) !== (r.lines === undefined), {
     path: ['amount'],
@@ -130,7 +137,7 @@ export const REPAIR_TARGET_STATUSES = ['in_progress', 'ready', 'collected', 'can
 export const repairCreateSchema = z
   .strictObject({
     itemDescription: text(300).min(1, 'Describe the item'),
-    receivedAt: utcInstant.optional().describe('When the item came in; defaults to now'),
+    receivedAt: pastInstant.optional().describe('When the item came in; defaults to now'),
     promisedDate: isoDate.optional().describe('Day promised to the customer'),
     estimate: amount.optional().describe('Quoted price in minor units'),
     notes: text(2000).optional(),
@@ -193,7 +200,7 @@ export const laybyCreateSchema = z
     total: payable.optional().describe('Sum of the item amounts; checked when given'),
     deposit: amount.default(0).describe('Paid when the lay-by is opened'),
     dueDate: isoDate.describe('Day by which the balance must be paid (tenant time zone)'),
-    openedAt: utcInstant.optional().describe('Defaults to now'),
+    openedAt: pastInstant.optional().describe('Defaults to now'),
     externalId: externalId('lay-by').optional(),
   })
   .superRefine((l, ctx) => {
@@ -210,7 +217,7 @@ export type LaybyCreate = z.output<typeof laybyCreateSchema>;
 export const laybyPaymentCreateSchema = z
   .strictObject({
     amount: payable,
-    paidAt: utcInstant.optional().describe('Defaults to now'),
+    paidAt: pastInstant.optional().describe('Defaults to now'),
     method: text(40).min(1).optional().describe('cash, card, transfer, ...'),
   })
   .meta({ id: 'LaybyPaymentCreate' });
