@@ -10,7 +10,7 @@ export interface Stat {
   c: number;
   /** sum of amounts (line amounts for department/metal), net of refunds */
   s: number;
-  /** largest single purchase (or line) amount */
+  /** largest single purchase amount (for a department/metal: the largest share of one purchase in it) */
   m: number;
 }
 
