@@ -100,6 +100,8 @@ async function resolveWithPurchases(
     while (next < undecided.length) {
       const item = undecided[next] as (typeof undecided)[number];
       next += 1;
+      // Earlier reads may have raised a top N's bar past this customer's best case.
+      if (run.reconsider(item.customer).kind !== 'needs_purchases') continue;
       const purchases = await reader({ customerId: item.customer.customerId, from: item.needed.from, to: item.needed.to });
       run.offerWithPurchases(item.customer, purchases);
     }

@@ -156,6 +156,15 @@ export class SegmentRun {
     return this.decide(customer, undefined);
   }
 
+  /**
+   * Asks again, without purchases, about a customer `offer` answered `needs_purchases` for: top N may have filled up
+   * since, and a customer who can no longer reach one needs no read. Offering a customer again changes nothing else.
+   */
+  reconsider(customer: BookCustomer): Outcome {
+    if (this.finished) throw new Error('The run is finished');
+    return this.decide(customer, undefined);
+  }
+
   /** Decides a customer `offer` answered `needs_purchases` for, with their purchases in the asked span. */
   offerWithPurchases(customer: BookCustomer, purchases: readonly PurchaseFacts[]): Outcome {
     if (this.finished) throw new Error('The run is finished');
