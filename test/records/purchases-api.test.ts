@@ -159,6 +159,13 @@ describe('purchases through the API', () => {
     expect(badLine.status).toBe(422);
     expect(badLine.body.errors).toEqual([{ path: 'body.lines[0].lineIndex', message: 'No such line in this purchase' }]);
 
+    const backdated = await send(refundPurchaseRoute, { customerId, purchaseId }, {
+      principal: owner(),
+      body: { amount: 1, reason: 'x', refundedAt: '2001-01-01T00:00:00.000Z' },
+    });
+    expect(backdated.status).toBe(422);
+    expect(backdated.body.errors[0].path).toBe('body.refundedAt');
+
     expect((await send(refundPurchaseRoute, { customerId, purchaseId }, { principal: owner(), body: { amount: 5_000, reason: 'x' } })).status).toBe(201);
     const again = await send(refundPurchaseRoute, { customerId, purchaseId }, { principal: owner(), body: { amount: 1, reason: 'x' } });
     expect(again.status).toBe(409);

@@ -77,6 +77,11 @@ export async function recordLaybyPayment(
       const current = laybys.find((l) => l.laybyId === laybyId);
       if (!current) throw problems.notFound('Lay-by');
       if (current.balance <= 0) throw problems.conflict('The lay-by is already paid in full.', { balance: 0 });
+      if (input.paidAt !== undefined && Date.parse(input.paidAt) < Date.parse(current.openedAt)) {
+        throw problems.unprocessable('A payment cannot be dated before the lay-by was opened.', {
+          errors: [{ path: 'body.paidAt', message: `Must be on or after ${current.openedAt}` }],
+        });
+      }
       if (input.amount > current.balance) {
         throw problems.unprocessable(`A payment of ${input.amount} is more than the balance of ${current.balance}.`, {
           balance: current.balance,

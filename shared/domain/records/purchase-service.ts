@@ -86,6 +86,11 @@ export async function refundPurchase(
       const purchases = await allRecords(tenantId, customerId, 'PURCHASE');
       const target = purchases.find((p) => p.purchaseId === purchaseId);
       if (!target) throw problems.notFound('Purchase');
+      if (input.refundedAt !== undefined && Date.parse(input.refundedAt) < Date.parse(target.purchasedAt)) {
+        throw problems.unprocessable('A refund cannot be dated before the purchase.', {
+          errors: [{ path: 'body.refundedAt', message: `Must be on or after ${target.purchasedAt}` }],
+        });
+      }
       const plan = planRefund(target, input.lines === undefined ? { amount: input.amount ?? 0 } : { lines: input.lines });
       if (!plan.ok) throw refundRefused(plan);
       const refund = newRefund(plan, input, { actor: context.actor, now }, refundId);
