@@ -162,7 +162,7 @@ describe('the rule as a request field and in OpenAPI', () => {
   });
 
   it('documents the recursive rule as named JSON Schema components', () => {
-    const json = z.toJSONSchema(body, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as {
+    const json = z.toJSONSchema(body, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as unknown as {
       properties: { rule: { $ref: string } };
       $defs: Record<string, { anyOf?: unknown[]; properties?: Record<string, unknown> }>;
     };
