@@ -124,7 +124,10 @@ export class Dispatcher {
   private startDueDeliveries(now: Date): void {
     for (const delivery of this.options.state.allDeliveries()) {
       if (this.inFlight.has(delivery.deliveryId) || new Date(delivery.notBefore) > now) continue;
-      const attempt = this.attempt(delivery).finally(() => this.inFlight.delete(delivery.deliveryId));
+      const attempt = this.attempt(delivery)
+        // Only the state file can fail here (target errors are handled inside); the delivery stays pending.
+        .catch((error: unknown) => logger.error('Local scheduler could not record a delivery', { error: error as Error }))
+        .finally(() => this.inFlight.delete(delivery.deliveryId));
       this.inFlight.set(delivery.deliveryId, attempt);
     }
   }

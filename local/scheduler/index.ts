@@ -11,6 +11,8 @@ import { SchedulerState } from './state';
 
 export type { DeadLetter, Firing, InvokeTarget, RetryBackoff, SendToDlq } from './dispatcher';
 export type { ScheduleTarget } from './requests';
+export { manifestLambdaTargets, UnsupportedTargetError, type FunctionRunner } from './lambda-targets';
+export { registerManifestSchedules, manifestSchedules, scheduleGroupName, type ManifestScheduleOptions } from './manifest-schedules';
 
 /**
  * A local EventBridge Scheduler: an HTTP server speaking the Scheduler API, which the real
