@@ -47,7 +47,12 @@ const MONTH: FieldRange = {
   max: 12,
   names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'],
 };
-const DAY_OF_WEEK: FieldRange = { name: 'day-of-week', min: 1, max: 7, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] };
+const DAY_OF_WEEK: FieldRange = {
+  name: 'day-of-week',
+  min: 1,
+  max: 7,
+  names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'],
+};
 export const FIRST_CRON_YEAR = 1970;
 export const LAST_CRON_YEAR = 2199;
 const YEAR: FieldRange = { name: 'year', min: FIRST_CRON_YEAR, max: LAST_CRON_YEAR };

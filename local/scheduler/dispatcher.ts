@@ -49,6 +49,14 @@ const DEFAULT_BACKOFF: RetryBackoff = { baseMs: 1_000, maxMs: 60_000 };
 
 type ExhaustedCondition = 'MaximumRetryAttemptsExhausted' | 'MaximumEventAgeExhausted';
 
+/** Ids only in logs. */
+const logFields = (delivery: PendingDelivery) => ({
+  schedule: delivery.scheduleName,
+  group: delivery.groupName,
+  executionId: delivery.executionId,
+  attempt: delivery.attemptNumber,
+});
+
 /**
  * Fires due schedules and delivers their firings: each firing becomes a persisted pending delivery before the target
  * is called, and stays one until the target accepts it or the retry policy sends it to the dead-letter queue. A
@@ -146,9 +154,10 @@ export class Dispatcher {
   private async attempt(delivery: PendingDelivery): Promise<void> {
     const { state } = this.options;
     const firing = this.firingOf(delivery);
+    const { Input } = delivery.target;
     const target: ScheduleTarget =
-      delivery.target.Input === undefined ? delivery.target : { ...delivery.target, Input: withContextAttributes(delivery.target.Input, firing) };
-    const log = { schedule: delivery.scheduleName, group: delivery.groupName, executionId: delivery.executionId, attempt: delivery.attemptNumber };
+      Input === undefined ? delivery.target : { ...delivery.target, Input: withContextAttributes(Input, firing) };
+    const log = logFields(delivery);
     try {
       await this.options.invokeTarget(target, firing);
     } catch (error) {
@@ -175,9 +184,10 @@ export class Dispatcher {
           ? 'MaximumEventAgeExhausted'
           : undefined;
     const reason = error instanceof Error ? error.message : String(error);
-    const log = { schedule: delivery.scheduleName, group: delivery.groupName, executionId: delivery.executionId, attempt: delivery.attemptNumber };
+    const log = logFields(delivery);
     if (exhausted === undefined) {
-      state.putDelivery({ ...delivery, attemptNumber: delivery.attemptNumber + 1, notBefore: new Date(retryAt).toISOString() });
+      const notBefore = new Date(retryAt).toISOString();
+      state.putDelivery({ ...delivery, attemptNumber: delivery.attemptNumber + 1, notBefore });
       state.commit();
       logger.warn('Local scheduler target failed; will retry', { ...log, retryInMs: delayMs, reason });
       return;
@@ -195,7 +205,7 @@ export class Dispatcher {
     reason: string,
     now: Date,
   ): Promise<void> {
-    const log = { schedule: delivery.scheduleName, group: delivery.groupName, executionId: delivery.executionId, exhausted, reason };
+    const log = { ...logFields(delivery), exhausted, reason };
     const queueArn = delivery.target.DeadLetterConfig?.Arn;
     if (queueArn === undefined || this.options.sendToDlq === undefined) {
       logger.error('Local scheduler gave up on a firing (no dead-letter queue to send it to)', log);

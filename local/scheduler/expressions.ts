@@ -72,7 +72,9 @@ function parseAt(body: string): ParsedExpression {
 
 function parseRate(body: string): ParsedExpression {
   const match = /^(\d+) (minutes?|hours?|days?)$/.exec(body);
-  if (!match?.[1] || !match[2]) return { ok: false, reason: 'rate() takes a positive integer and minute(s), hour(s) or day(s)' };
+  if (!match?.[1] || !match[2]) {
+    return { ok: false, reason: 'rate() takes a positive integer and minute(s), hour(s) or day(s)' };
+  }
   const value = Number(match[1]);
   const unit = match[2] as RateUnit;
   if (value < 1) return { ok: false, reason: 'rate() value must be a positive integer' };

@@ -112,7 +112,9 @@ export function schedulerRequestListener(options: HttpApiOptions): RequestListen
           accountId: options.accountId,
         };
         const result =
-          'list' in target ? target.list(context, url.searchParams) : target.handler(context, target.name, url.searchParams, body);
+          'list' in target
+            ? target.list(context, url.searchParams)
+            : target.handler(context, target.name, url.searchParams, body);
         send(response, 200, result);
       } catch (error) {
         if (error instanceof SchedulerApiError) {
@@ -120,7 +122,9 @@ export function schedulerRequestListener(options: HttpApiOptions): RequestListen
           return;
         }
         logger.error('Local scheduler request failed', { method, path: url.pathname, error: error as Error });
-        send(response, 500, { Message: 'Internal error in the local scheduler.' }, { 'x-amzn-errortype': 'InternalServerException' });
+        send(response, 500, { Message: 'Internal error in the local scheduler.' }, {
+          'x-amzn-errortype': 'InternalServerException',
+        });
       }
     })();
   };

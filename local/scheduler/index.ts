@@ -55,7 +55,9 @@ export async function startLocalScheduler(options: LocalSchedulerOptions): Promi
   const now = options.now ?? (() => new Date());
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
   const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
-  const { initial, journal } = options.dataFile ? openStateFile(options.dataFile) : { initial: undefined, journal: memoryJournal };
+  const { initial, journal } = options.dataFile
+    ? openStateFile(options.dataFile)
+    : { initial: undefined, journal: memoryJournal };
   const state = new SchedulerState(journal, initial, newGroup({ region, accountId, now: now() }, DEFAULT_GROUP));
   resume(state, now());
 

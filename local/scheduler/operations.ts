@@ -40,7 +40,9 @@ const epochSeconds = (iso: string) => Date.parse(iso) / 1000;
 
 function validName(name: string, field: string): string {
   const parsed = resourceName.safeParse(name);
-  if (!parsed.success) throw apiErrors.validation(`Value '${name}' at '${field}' failed to satisfy constraint: must match [0-9a-zA-Z-_.]{1,64}`);
+  if (!parsed.success) {
+    throw apiErrors.validation(`Value '${name}' at '${field}' failed to satisfy constraint: must match [0-9a-zA-Z-_.]{1,64}`);
+  }
   return name;
 }
 
@@ -238,7 +240,11 @@ function groupSummary(group: StoredGroup): JsonObject {
   };
 }
 
-export function newGroup(context: Pick<OperationContext, 'region' | 'accountId' | 'now'>, name: string, tags: Record<string, string> = {}): StoredGroup {
+export function newGroup(
+  context: Pick<OperationContext, 'region' | 'accountId' | 'now'>,
+  name: string,
+  tags: Record<string, string> = {},
+): StoredGroup {
   const now = context.now.toISOString();
   return { name, arn: groupArn(context, name), creationDate: now, lastModificationDate: now, tags };
 }

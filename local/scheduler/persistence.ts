@@ -36,7 +36,9 @@ export function applyChange(
 ): void {
   if ('put' in change) {
     if (change.put === 'group') maps.groups.set(change.group.name, change.group);
-    else if (change.put === 'schedule') maps.schedules.set(scheduleKey(change.schedule.groupName, change.schedule.name), change.schedule);
+    else if (change.put === 'schedule') {
+      maps.schedules.set(scheduleKey(change.schedule.groupName, change.schedule.name), change.schedule);
+    }
     else maps.deliveries.set(change.delivery.deliveryId, change.delivery);
     return;
   }

@@ -19,7 +19,9 @@ export class SchedulerState {
     defaultGroup: StoredGroup,
   ) {
     for (const group of initial?.groups ?? []) this.maps.groups.set(group.name, group);
-    for (const schedule of initial?.schedules ?? []) this.maps.schedules.set(scheduleKey(schedule.groupName, schedule.name), schedule);
+    for (const schedule of initial?.schedules ?? []) {
+      this.maps.schedules.set(scheduleKey(schedule.groupName, schedule.name), schedule);
+    }
     for (const delivery of initial?.deliveries ?? []) this.maps.deliveries.set(delivery.deliveryId, delivery);
     // The default group always exists, whatever the file says.
     if (!this.maps.groups.has(DEFAULT_GROUP)) this.change({ put: 'group', group: defaultGroup });
