@@ -1,10 +1,14 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { env } from '../../shared/config/env';
+import { forgetErasedFingerprints } from '../../shared/domain/imports/forget-erased-fingerprints';
 import { consumeDomainEvent } from '../../shared/events/consume';
 import { domainEventSchema } from '../../shared/events/domain-events';
 import { reactions } from '../../shared/events/reactions';
 import { logger } from '../../shared/observability/logger';
+
+// Every feature's reactions, registered once per container.
+reactions.register(forgetErasedFingerprints);
 
 const processor = new BatchProcessor(EventType.SQS);
 

@@ -258,3 +258,47 @@ describe('the imports API', () => {
     });
   });
 });
+
+describe('erasure', () => {
+  it("drops an erased customer's import fingerprints, and a re-import creates a new customer", async () => {
+    const { eraseCustomer } = await import('../../shared/domain/customers/customer-privacy');
+    const { handler: domainEventsConsumer } = await import('../../functions/queue/domain-events');
+    const { lambdaContext } = await import('../support/http');
+    const { toSqsEvent } = await import('../events/sqs-messages');
+    const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { documentClient } = await import('../../shared/store/dynamo');
+    const { keys } = await import('../../shared/store/keys');
+    const { eventPublisher } = await import('../../shared/events/publisher');
+
+    const csv = 'external_id,first_name,last_name,email\nERASE-1,Eve,Example,eve@example.com\n';
+    await postImport(owner, 'customers', csv);
+    await runImportWorker(stack.queueUrls.imports);
+    const eve = await customerByExternalId(owner.tenantId, 'ERASE-1');
+    await receiveAll(stack.queueUrls.domainEvents);
+
+    const fingerprints = async () =>
+      (
+        await documentClient.send(
+          new QueryCommand({
+            TableName: stack.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': keys.customerCollection(owner.tenantId, eve!.customerId).pk, ':prefix': 'IMPORTED#' },
+            ConsistentRead: true,
+          }),
+        )
+      ).Items ?? [];
+    expect(await fingerprints()).toHaveLength(1);
+
+    await eraseCustomer(owner, eve!.customerId, { publisher: eventPublisher });
+    const erasure = await receiveAll(stack.queueUrls.domainEvents);
+    expect(erasure.map((m) => (JSON.parse(m.Body ?? '{}') as DomainEvent).type)).toContain('customer.erased');
+    const result = await domainEventsConsumer(toSqsEvent(erasure), lambdaContext('domain-events'));
+    expect(result.batchItemFailures).toEqual([]);
+    expect(await fingerprints()).toEqual([]);
+
+    const again = await postImport(owner, 'customers', csv);
+    await runImportWorker(stack.queueUrls.imports);
+    expect((await getImport(owner, (again.body as { importId: string }).importId)).body).toMatchObject({ totals: { created: 1 } });
+    expect((await customerByExternalId(owner.tenantId, 'ERASE-1'))!.customerId).not.toBe(eve!.customerId);
+  });
+});
