@@ -1,4 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
 import { auditItem } from '../../audit/audit-entry';
 import type { Principal } from '../../auth/roles';
 import { env } from '../../config/env';
@@ -43,13 +44,8 @@ export function forgetTenantSettings(tenantId?: string): void {
   else cache.delete(tenantId);
 }
 
-export interface NewTenant {
-  name: string;
-  timeZone?: string;
-  country?: string;
-  currency?: string;
-  owner: { name: string; email: string };
-}
+/** The tenant's settings (defaults fill what is left out) and its first owner. */
+export type NewTenant = z.input<typeof tenantSettingsSchema> & { owner: { name: string; email: string } };
 
 export interface CreatedTenant {
   tenantId: string;
@@ -62,17 +58,13 @@ export interface CreatedTenant {
 export async function createTenant(input: NewTenant, now = new Date()): Promise<CreatedTenant> {
   const tenantId = newId();
   const at = now.toISOString();
-  const settings = tenantSettingsSchema.parse({
-    name: input.name,
-    timeZone: input.timeZone,
-    country: input.country,
-    currency: input.currency,
-  });
+  const { owner, ...requested } = input;
+  const settings = tenantSettingsSchema.parse(requested);
   const system = { tenantId, staffId: 'system', role: 'system' } as const;
   const uow = new UnitOfWork(undefined);
   uow.put(tenantItem(tenantId, settings, at, 1), { expression: 'attribute_not_exists(pk)' });
   uow.put(auditItem(system, { action: 'created', entity: 'tenant', entityId: tenantId, fields: Object.keys(settings) }, at));
-  const { member, issued } = stageNewStaffMember(uow, system, { ...input.owner, role: 'owner' }, at);
+  const { member, issued } = stageNewStaffMember(uow, system, { ...owner, role: 'owner' }, at);
   await uow.commit();
   return { tenantId, ownerStaffId: member.staffId, apiKey: issued.apiKey };
 }
