@@ -24,6 +24,8 @@ export type NodeTest = (customer: BookCustomer, purchases: CustomerPurchases) =>
 
 interface BoundNode {
   readonly test: NodeTest;
+  /** Relative cost of `test`, so a group can ask its cheap children first. */
+  readonly cost: number;
   explain(customer: BookCustomer, purchases: CustomerPurchases, holds: boolean, out: WhyEntry[]): void;
 }
 
@@ -61,6 +63,7 @@ export function bindPlan(plan: SegmentPlan, env: LeafEnvironment, rankMembership
         const test = step === undefined ? leaf.test : rankMembership(step);
         return {
           test,
+          cost: step === undefined ? (definition.cost ?? 1) : 1,
           explain: (c, p, holds, out) => out.push({ path: node.path, leaf: node.rule.type, holds, detail: leaf.detail(c, p) }),
         };
       }
@@ -72,18 +75,22 @@ export function bindPlan(plan: SegmentPlan, env: LeafEnvironment, rankMembership
             const v = inner(c, p);
             return v === YES ? NO : v === NO ? YES : v;
           },
+          cost: child.cost,
           explain: (c, p, holds, out) => child.explain(c, p, !holds, out),
         };
       }
       case 'and':
       case 'or': {
         const children = node.children.map(bind);
-        const tests = children.map((child) => child.test);
+        // A group's verdict does not depend on the order of its children (NO or YES decides, unknowns combine by
+        // max), so cheap children go first and the costly ones (month buckets, text search) run less often.
+        const tests = [...children].sort((a, b) => a.cost - b.cost).map((child) => child.test);
         const test = node.kind === 'and' ? allOf(tests) : anyOf(tests);
         // `and` holds because every child holds, fails because one fails; `or` the other way round.
         const decisive = node.kind === 'and' ? NO : YES;
         return {
           test,
+          cost: children.reduce((sum, child) => sum + child.cost, 0),
           explain: (c, p, holds, out) => {
             const allHold = node.kind === 'and' ? holds : !holds;
             if (allHold) {

@@ -48,6 +48,11 @@ export interface BoundLeaf {
 }
 
 export interface LeafDefinition<T extends LeafType> {
+  /**
+   * Relative cost of a test (default 1: a few comparisons). Groups test cheap children first; leaves that scan month
+   * buckets or normalise text say so.
+   */
+  readonly cost?: number;
   /** Book attributes the leaf reads (adapters may project only these). */
   readonly attributes: readonly BookAttribute[];
   /** Needs the book's spend distribution before any customer can be decided (percentiles). */

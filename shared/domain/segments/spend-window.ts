@@ -15,7 +15,7 @@ import { departmentMetalKey } from '../records/catalogue';
 import type { PurchaseFacts } from '../records/purchase';
 import { purchaseAggregates } from '../records/purchase-aggregates';
 import type { Period } from './rule-schema';
-import { lastDayOfMonth, nextMonthKey, type TenantCalendar } from './tenant-calendar';
+import { boundaryAt, isBefore, lastDayOfMonth, nextMonthKey, type TenantCalendar } from './tenant-calendar';
 
 /** Which part of a month bucket counts: every purchase, or the lines of some departments and/or metals. */
 export interface SpendSelector {
@@ -65,11 +65,14 @@ export interface MonthWindow {
   readonly boundaries: readonly BoundaryMonth[];
   /** The period contains no day at all (it ends before it starts). */
   readonly empty: boolean;
+  /** First instant of the period, and the instant after it (null: open): a customer whose purchases all lie outside is skipped without reading a bucket. */
+  readonly start: { iso: string; ms: number } | null;
+  readonly end: { iso: string; ms: number } | null;
 }
 
 export function monthWindow(range: DayRange, calendar: TenantCalendar): MonthWindow {
   if (range.from !== null && range.to !== null && range.to < range.from) {
-    return { firstMonth: null, lastMonth: null, boundaries: [], empty: true };
+    return { firstMonth: null, lastMonth: null, boundaries: [], empty: true, start: null, end: null };
   }
   const firstMonth = range.from === null ? null : range.from.slice(0, 7);
   const lastMonth = range.to === null ? null : range.to.slice(0, 7);
@@ -92,7 +95,14 @@ export function monthWindow(range: DayRange, calendar: TenantCalendar): MonthWin
       toMs: calendar.startOfDayMs(dayAfter(range.to)),
     });
   }
-  return { firstMonth, lastMonth, boundaries, empty: false };
+  return {
+    firstMonth,
+    lastMonth,
+    boundaries,
+    empty: false,
+    start: range.from === null ? null : boundaryAt(calendar.startOfDayMs(range.from)),
+    end: range.to === null ? null : boundaryAt(calendar.startOfDayMs(dayAfter(range.to))),
+  };
 }
 
 /** Spend in a period: exact when `lo === hi` and `surelyBought === mayHaveBought`. */
@@ -183,8 +193,11 @@ export function spendInWindow(
   out.hi = 0;
   out.surelyBought = false;
   out.mayHaveBought = false;
-  if (window.empty) return;
-  const { firstMonth, lastMonth, boundaries } = window;
+  if (window.empty || agg.purchaseCount === 0) return;
+  // Most customers did not buy in a recent period at all: their last (or first) purchase says so without a bucket.
+  const { firstMonth, lastMonth, boundaries, start, end } = window;
+  if (start !== null && (agg.lastPurchaseAt === null || isBefore(agg.lastPurchaseAt, start))) return;
+  if (end !== null && (agg.firstPurchaseAt === null || !isBefore(agg.firstPurchaseAt, end))) return;
   const months = agg.months;
   for (const key in months) {
     if (firstMonth !== null && key < firstMonth) continue;

@@ -2,10 +2,20 @@
  * Spend within a period, by department and metal, from the monthly buckets (./spend-window.ts): `purchases` (an amount
  * range, optionally ranked with a row limit) and `best_customers` (always ranked: top N by that spend).
  */
-import type { LeafDefinition } from '../leaf-definition';
+import type { BookCustomer } from '../book-customer';
+import type { CustomerPurchases, LeafDefinition } from '../leaf-definition';
 import { NEEDS_PURCHASES, NO, YES } from '../leaf-definition';
 import type { Period } from '../rule-schema';
-import { emptySpendRange, monthWindow, periodDays, spendInWindow, spendSelector, type SpendRange } from '../spend-window';
+import {
+  emptySpendRange,
+  monthWindow,
+  periodDays,
+  spendInWindow,
+  spendSelector,
+  type MonthWindow,
+  type SpendRange,
+  type SpendSelector,
+} from '../spend-window';
 import { lastDayOfMonth } from '../tenant-calendar';
 
 /** Whether a period can start or end mid-month (then a boundary month may need the customer's purchases). */
@@ -33,7 +43,26 @@ function describeSpend(range: SpendRange, formatMoney: (minor: number) => string
   return range.lo === range.hi ? formatMoney(range.lo) : `between ${formatMoney(range.lo)} and ${formatMoney(range.hi)}`;
 }
 
+/**
+ * The customer's spend in the window, computed once per customer: a ranked leaf is asked whether the customer can be
+ * ranked and then for the score, one after the other.
+ */
+function memoisedSpend(window: MonthWindow, selector: SpendSelector, timeZone: string) {
+  const range = emptySpendRange();
+  let lastCustomer: BookCustomer | undefined;
+  let lastPurchases: CustomerPurchases;
+  return (c: BookCustomer, bought: CustomerPurchases): SpendRange => {
+    if (c !== lastCustomer || bought !== lastPurchases) {
+      spendInWindow(c.agg, selector, window, bought, timeZone, range);
+      lastCustomer = c;
+      lastPurchases = bought;
+    }
+    return range;
+  };
+}
+
 export const purchases: LeafDefinition<'purchases'> = {
+  cost: 3,
   attributes: ['agg'],
   mayNeedPurchases: (rule) => periodMayBeDayExact(rule.during),
   rankLimit: (rule) => rule.limit,
@@ -43,19 +72,19 @@ export const purchases: LeafDefinition<'purchases'> = {
     const selector = spendSelector(rule.departments, rule.metals);
     const min = rule.min ?? Number.NEGATIVE_INFINITY;
     const max = rule.max ?? Number.POSITIVE_INFINITY;
-    const range = emptySpendRange();
+    const spendOf = memoisedSpend(window, selector, calendar.timeZone);
     const lines = describeLines(rule.departments, rule.metals);
     return {
       windows: [window],
       test(c, bought) {
-        spendInWindow(c.agg, selector, window, bought, calendar.timeZone, range);
+        const range = spendOf(c, bought);
         if (!range.mayHaveBought || range.hi < min || range.lo > max) return NO;
         if (range.surelyBought && range.lo >= min && range.hi <= max) return YES;
         return NEEDS_PURCHASES;
       },
-      score: (c, bought, out) => spendInWindow(c.agg, selector, window, bought, calendar.timeZone, out),
+      score: (c, bought, out) => Object.assign(out, spendOf(c, bought)),
       detail(c, bought) {
-        spendInWindow(c.agg, selector, window, bought, calendar.timeZone, range);
+        const range = spendOf(c, bought);
         return [`spent ${describeSpend(range, env.formatMoney)}`, lines, describePeriod(rule.during)].filter(Boolean).join(' ');
       },
     };
@@ -63,6 +92,7 @@ export const purchases: LeafDefinition<'purchases'> = {
 };
 
 export const bestCustomers: LeafDefinition<'best_customers'> = {
+  cost: 3,
   attributes: ['agg'],
   mayNeedPurchases: (rule) => periodMayBeDayExact(rule.during),
   rankLimit: (rule) => rule.limit,
@@ -70,18 +100,18 @@ export const bestCustomers: LeafDefinition<'best_customers'> = {
     const { calendar } = env;
     const window = monthWindow(periodDays(rule.during, calendar), calendar);
     const selector = spendSelector(rule.departments, undefined);
-    const range = emptySpendRange();
+    const spendOf = memoisedSpend(window, selector, calendar.timeZone);
     const lines = describeLines(rule.departments, undefined);
     return {
       windows: [window],
       // Only customers who spent something in the period can be among the best.
       test(c, bought) {
-        spendInWindow(c.agg, selector, window, bought, calendar.timeZone, range);
+        const range = spendOf(c, bought);
         return range.lo > 0 ? YES : range.hi > 0 ? NEEDS_PURCHASES : NO;
       },
-      score: (c, bought, out) => spendInWindow(c.agg, selector, window, bought, calendar.timeZone, out),
+      score: (c, bought, out) => Object.assign(out, spendOf(c, bought)),
       detail(c, bought) {
-        spendInWindow(c.agg, selector, window, bought, calendar.timeZone, range);
+        const range = spendOf(c, bought);
         return [`spent ${describeSpend(range, env.formatMoney)}`, lines, describePeriod(rule.during), `(top ${rule.limit})`]
           .filter(Boolean)
           .join(' ');

@@ -37,6 +37,7 @@ export const loyalty: LeafDefinition<'loyalty'> = {
 };
 
 export const tags: LeafDefinition<'tags'> = {
+  cost: 2,
   attributes: ['tags'],
   bind(rule) {
     // Customer tags are stored trimmed and lower case (customer-schema), the rule's are normalised the same way.
@@ -63,6 +64,7 @@ export const status: LeafDefinition<'status'> = {
 };
 
 export const categories: LeafDefinition<'categories'> = {
+  cost: 2,
   attributes: ['categories'],
   bind(rule) {
     // Categories keep the case staff typed; compare them without it.
@@ -126,6 +128,7 @@ export const postcode: LeafDefinition<'postcode'> = {
  * digits, within the phone number (a local "0412 345 678" finds the stored "+61412345678").
  */
 export const search: LeafDefinition<'search'> = {
+  cost: 5,
   attributes: ['firstName', 'lastName', 'addressLine', 'city', 'postcode', 'phone'],
   bind(rule) {
     const text = normaliseForSort(rule.text).replace(/\s+/g, ' ');

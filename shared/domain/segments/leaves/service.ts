@@ -56,6 +56,7 @@ const HOUR_MS = 3_600_000;
 
 /** An appointment starting after now and at most `within` hours or days from now. */
 export const hasAppointment: LeafDefinition<'has_appointment'> = {
+  cost: 2,
   attributes: ['agg'],
   bind(rule, { calendar }) {
     const until = calendar.nowMs + rule.within * (rule.unit === 'hours' ? HOUR_MS : 24 * HOUR_MS);

@@ -1,0 +1,193 @@
+/**
+ * Micro-benchmark of the segment engine's pure core: builds books of synthetic customers in memory (aggregates folded
+ * by the write path's own `applyPurchase`) and prints, for a composite rule with a percentile (vip) and a ranked
+ * (best_customers) step, how many customers a second the predicate decides on one core, and what the streaming
+ * evaluator adds on top. Prints measurements; asserts nothing.
+ *
+ *   npx tsx scripts/bench-segment-predicate.ts [sizes, default 10000,100000]
+ */
+import { loadavg } from 'node:os';
+import { DateTime } from 'luxon';
+import { emptyAggregates, type CustomerAggregates } from '../shared/domain/customers/aggregates';
+import { emptyConsentState } from '../shared/domain/customers/consent';
+import type { PurchaseFacts } from '../shared/domain/records/purchase';
+import { applyPurchase } from '../shared/domain/records/purchase-aggregates';
+import type { BookCustomer } from '../shared/domain/segments/book-customer';
+import { compileRule, type SegmentPlan } from '../shared/domain/segments/compile-rule';
+import { collectSpendDistribution, evaluateStream, type PurchaseReader } from '../shared/domain/segments/evaluate-stream';
+import { SegmentRun, type EvaluationContext } from '../shared/domain/segments/segment-run';
+import { validateRule } from '../shared/domain/segments/validate-rule';
+
+const TIME_ZONE = 'Australia/Sydney';
+const NOW = DateTime.fromISO('2025-11-23T10:00', { zone: TIME_ZONE }).toJSDate();
+export const CONTEXT: EvaluationContext = { now: NOW, timeZone: TIME_ZONE, currency: 'AUD' };
+const PAGE_SIZE = 1_000;
+
+const DEPARTMENTS = ['engagement_rings', 'wedding_bands', 'diamonds', 'watches', 'pearls', 'charms', 'earrings', 'repairs'];
+const METALS = ['platinum', 'yellow_gold', 'white_gold', 'rose_gold', 'silver', 'none'];
+const CITIES = ['Sydney', 'Melbourne', 'Brisbane', 'Perth', 'Adelaide', 'Hobart', 'Newcastle', 'Wollongong'];
+const TAGS = ['vip', 'bridal', 'watch-lover', 'estate', 'corporate'];
+
+/** Deterministic PRNG (mulberry32), so every run measures the same book. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface SyntheticBook {
+  customers: BookCustomer[];
+  purchases: Map<string, PurchaseFacts[]>;
+}
+
+export function buildBook(size: number): SyntheticBook {
+  const next = random(size);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)] as T;
+  const start = Date.parse('2022-01-01T00:00:00Z');
+  const span = NOW.getTime() - start;
+  const customers: BookCustomer[] = [];
+  const purchases = new Map<string, PurchaseFacts[]>();
+  for (let i = 0; i < size; i += 1) {
+    const customerId = `C${String(i).padStart(7, '0')}`;
+    const count = next() < 0.3 ? 0 : 1 + Math.floor(next() * 6);
+    const facts: PurchaseFacts[] = [];
+    let agg: CustomerAggregates = emptyAggregates();
+    for (let p = 0; p < count; p += 1) {
+      const lines = Array.from({ length: 1 + Math.floor(next() * 2) }, () => ({
+        department: pick(DEPARTMENTS),
+        metal: pick(METALS),
+        description: 'item',
+        quantity: 1,
+        amount: 5_000 + Math.floor(next() * next() * 1_500_000),
+      }));
+      const fact: PurchaseFacts = { purchasedAt: new Date(start + next() * span).toISOString(), lines, refunds: [] };
+      facts.push(fact);
+      agg = applyPurchase(agg, fact, TIME_ZONE);
+    }
+    purchases.set(customerId, facts);
+    customers.push({
+      customerId,
+      firstName: 'Sam',
+      lastName: `Customer${i}`,
+      city: pick(CITIES),
+      tags: TAGS.filter(() => next() < 0.15),
+      status: 'active',
+      categories: [],
+      loyalty: { member: next() < 0.3 },
+      customerSince: '2021-05-01',
+      birthday: { month: 1 + Math.floor(next() * 12), day: 1 + Math.floor(next() * 28) },
+      consent: {
+        ...emptyConsentState(),
+        email: { marketing: next() < 0.6 ? { status: 'granted', at: '2024-01-01T00:00:00.000Z', source: 'staff' } : null, service: null },
+      },
+      agg,
+      erased: next() < 0.005,
+    });
+  }
+  return { customers, purchases };
+}
+
+/** VIPs outside Sydney, or the best 50 diamond customers since May who take email, or lapsed watch buyers, or birthdays. */
+export const COMPOSITE_RULE = {
+  or: [
+    { and: [{ type: 'vip', percent: 10 }, { not: { type: 'city', city: 'Sydney' } }] },
+    { and: [{ type: 'best_customers', limit: 50, during: { from: '2025-05-01' }, departments: ['diamonds'] }, { type: 'consent', channel: 'email' }] },
+    { and: [{ type: 'lapsed', months: 6 }, { type: 'purchases', departments: ['watches'], min: 100_000 }] },
+    { type: 'birthday', when: 'this_month' },
+  ],
+};
+
+/** The same with a day-exact period (the last 90 days): some customers' boundary month needs their purchases. */
+const DAY_EXACT_RULE = {
+  and: [{ type: 'purchases', during: { lastDays: 90 }, min: 200_000 }, { not: { type: 'tags', tags: ['corporate'] } }],
+};
+
+export function plan(rule: unknown): SegmentPlan {
+  const result = validateRule(rule);
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return compileRule(result.rule);
+}
+
+function pages(customers: readonly BookCustomer[]) {
+  return async function* () {
+    for (let i = 0; i < customers.length; i += PAGE_SIZE) yield customers.slice(i, i + PAGE_SIZE);
+  };
+}
+
+const perSecond = (n: number, ms: number) => `${Math.round((n / ms) * 1000).toLocaleString('en')}/s`.padStart(12);
+
+interface Timing<T> {
+  /** Wall-clock milliseconds. */
+  ms: number;
+  /** CPU milliseconds of this process: on a shared machine, closer to what one idle core would do. */
+  cpuMs: number;
+  value: T;
+}
+
+/** Best of `rounds` timings (the least disturbed by GC and by other processes on the machine). */
+async function best<T>(rounds: number, body: () => Promise<T> | T): Promise<Timing<T>> {
+  let timing: Timing<T> | undefined;
+  for (let i = 0; i < rounds; i += 1) {
+    const startedCpu = process.cpuUsage();
+    const started = performance.now();
+    const value = await body();
+    const ms = performance.now() - started;
+    const cpu = process.cpuUsage(startedCpu);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    if (timing === undefined || ms < timing.ms) timing = { ms, cpuMs, value };
+  }
+  return timing as Timing<T>;
+}
+
+const line = (label: string, size: number, timing: Timing<unknown>, note: string) =>
+  console.log(
+    `  ${label.padEnd(34)}${timing.ms.toFixed(1).padStart(8)} ms ${perSecond(size, timing.ms)} wall ${perSecond(size, timing.cpuMs)} cpu   ${note}`,
+  );
+
+async function benchmark(size: number) {
+  const builtAt = performance.now();
+  const book = buildBook(size);
+  console.log(`\n${size.toLocaleString('en')} customers (built in ${Math.round(performance.now() - builtAt)} ms)`);
+  const composite = plan(COMPOSITE_RULE);
+  console.log(`  composite rule needs: spend distribution ${composite.needs.spendDistribution}, ranked steps ${composite.needs.rankedSteps.length}`);
+
+  const counters = { passes: 0, pagesRead: 0, customersRead: 0 };
+  const distribution = await best(5, () => collectSpendDistribution(pages(book.customers), counters));
+  const predicate = await best(5, () => {
+    const run = new SegmentRun(composite, { ...CONTEXT, spendDistribution: distribution.value });
+    for (const customer of book.customers) run.offer(customer);
+    return run.finish();
+  });
+  const stream = await best(5, () => evaluateStream(composite, pages(book.customers), CONTEXT));
+  line('spend distribution pass', size, distribution, `${distribution.value.totalsDescending.length} buyers`);
+  line('predicate pass (ranked + vip)', size, predicate, `matches ${predicate.value.count}`);
+  line(
+    'evaluateStream, both passes',
+    size,
+    stream,
+    `matches ${stream.value.count}, customers read ${stream.value.counters.customersRead}, held for top N at most ${stream.value.counters.pendingPeak}`,
+  );
+
+  const dayExact = plan(DAY_EXACT_RULE);
+  const reader: PurchaseReader = async ({ customerId, from, to }) =>
+    (book.purchases.get(customerId) ?? []).filter((p) => p.purchasedAt >= from && p.purchasedAt < to);
+  const exact = await best(3, () => evaluateStream(dayExact, pages(book.customers), CONTEXT, { purchases: reader }));
+  line(
+    'day-exact period (last 90 days)',
+    size,
+    exact,
+    `matches ${exact.value.count}, purchase reads ${exact.value.counters.purchaseReads} (${((exact.value.counters.purchaseReads / size) * 100).toFixed(2)}% of the book)`,
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const sizes = (process.argv[2] ?? '10000,100000').split(',').map(Number);
+  console.log(`Segment predicate benchmark: Node ${process.version}, one core, pages of ${PAGE_SIZE}, load average ${loadavg()[0]?.toFixed(2)}`);
+  console.log('  (best of 5; "cpu" divides by this process\'s CPU time, which other processes on a shared machine disturb less)');
+  for (const size of sizes) await benchmark(size);
+}
