@@ -10,6 +10,9 @@ import { customerRoutes } from '../shared/api/customers/contract';
 import { recordRoutes } from '../shared/api/records/contract';
 import { tenantRoutes } from '../shared/api/tenant/contract';
 import { importRoutes } from '../shared/api/imports/contract';
+import { campaignRoutes } from '../shared/api/campaigns/contract';
+import { segmentRoutes } from '../shared/api/segments/contract';
+import { templateRoutes } from '../shared/api/templates/contract';
 
 export interface FunctionSpec {
   /** Logical id: `facet-{stage}-{id}` in AWS. */
@@ -23,13 +26,21 @@ export interface FunctionSpec {
     | { kind: 'http'; routes: readonly RouteContract[] }
     | { kind: 'authorizer' }
     | { kind: 'queue'; queue: QueueId; batchSize: number; maxConcurrency: number }
-    | { kind: 'schedule'; expression: string; description: string };
+    | { kind: 'schedule'; expression: string; description: string }
+    /** Invoked by one-time schedules that other functions create at run time (access.scheduleTargets names it). */
+    | { kind: 'scheduled-target' };
   /** npm packages whose files the function reads at run time (not just imports): copied into the bundle's node_modules. */
   readonly bundleNodePackages?: readonly string[];
   /** What the function may do; the CDK app grants exactly this. */
   readonly access: {
     readonly table: 'read' | 'readwrite';
     readonly sendTo?: readonly QueueId[];
+    /**
+     * Functions this one creates run-time schedules for (each has a `scheduled-target` trigger): it may manage the
+     * schedules of the stage's group and pass their role, and learns each target's ARN from `{ID}_ARN`
+     * (shared/config/env.ts functionArnEnv).
+     */
+    readonly scheduleTargets?: readonly string[];
   };
 }
 
@@ -92,6 +103,33 @@ export const FUNCTIONS = [
     access: { table: 'readwrite', sendTo: ['imports'] },
   },
   {
+    id: 'api-templates',
+    entry: 'functions/http/templates.ts',
+    description: 'Email and SMS templates: Liquid merge variables, checks on save, previews for a customer.',
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    trigger: http(templateRoutes),
+    access: { table: 'readwrite' },
+  },
+  {
+    id: 'api-campaigns',
+    entry: 'functions/http/campaigns.ts',
+    description: 'Campaigns: drafts, edits, copies, scheduling (EventBridge Scheduler), send, cancel, pause, resume, metrics.',
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    trigger: http(campaignRoutes),
+    access: { table: 'readwrite', scheduleTargets: ['campaign-dispatcher'] },
+  },
+  {
+    id: 'campaign-dispatcher',
+    entry: 'functions/schedule/campaign-dispatcher.ts',
+    description: "A campaign's schedule fired: scheduled -> sending if its schedule version is current, then the send pipeline.",
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    trigger: { kind: 'scheduled-target' },
+    access: { table: 'readwrite' },
+  },
+  {
     id: 'import-worker',
     entry: 'functions/queue/import-worker.ts',
     description: 'Processes one import chunk: validates rows, upserts by external id, records per-row errors.',
@@ -99,6 +137,24 @@ export const FUNCTIONS = [
     memoryMb: 1024,
     trigger: { kind: 'queue', queue: 'imports', batchSize: 1, maxConcurrency: 4 },
     access: { table: 'readwrite', sendTo: ['domainEvents'] },
+  },
+  {
+    id: 'api-segments',
+    entry: 'functions/http/segments.ts',
+    description: 'Segments: system and saved segments, counts and previews against the live book, segment jobs.',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    trigger: http(segmentRoutes),
+    access: { table: 'readwrite', sendTo: ['segmentJobs'] },
+  },
+  {
+    id: 'segment-jobs',
+    entry: 'functions/queue/segment-jobs.ts',
+    description: 'Counts and previews of books too large for a request: reads the book in checkpointed steps.',
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+    trigger: { kind: 'queue', queue: 'segmentJobs', batchSize: 1, maxConcurrency: 2 },
+    access: { table: 'readwrite', sendTo: ['segmentJobs'] },
   },
   {
     id: 'domain-events',
