@@ -36,6 +36,11 @@ function guardItemsOf(customer: CustomerItem): TableItem[] {
   return items;
 }
 
+/**
+ * One customer's items. The default service-consent grants every new customer starts with are kept on the customer
+ * item (each slot records its status, time and source `default`) but get no history items here: they are a fifth of
+ * all items, and the seed has a start-up time budget. History items are written for every real choice and change.
+ */
 export function demoCustomerItems(tenantId: string, timeZone: string, anchor: Date, today: string, demo: DemoCustomer): TableItem[] {
   const created = newCustomerItem(tenantId, demo.profile, {
     customerId: demo.customerId,
@@ -58,7 +63,7 @@ export function demoCustomerItems(tenantId: string, timeZone: string, anchor: Da
   return [
     customer as unknown as TableItem,
     ...guardItemsOf(customer),
-    ...transitions.map((t) => consentHistoryItem(tenantId, demo.customerId, t)),
+    ...transitions.filter((t) => t.record.source !== 'default').map((t) => consentHistoryItem(tenantId, demo.customerId, t)),
     ...demo.purchases.map((p) => purchaseItem(tenantId, p)),
     ...demo.repairs.map((r) => repairItem(tenantId, r)),
     ...demo.laybys.map((l) => laybyItem(tenantId, l)),

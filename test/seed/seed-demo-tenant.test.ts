@@ -20,15 +20,22 @@ let stack: TestEmulators;
 let seeded: SeededDemoTenant;
 let stats: SeedStats;
 let elapsedMs: number;
+let cpuMs: number;
 
 beforeAll(async () => {
   logger.setLogLevel('ERROR');
   stack = await startEmulators();
   const started = Date.now();
+  const cpuBefore = process.cpuUsage();
   seeded = await seedDemoTenant({ anchor, stage: 'local', onStats: (s) => (stats = s) });
+  const cpu = process.cpuUsage(cpuBefore);
   elapsedMs = Date.now() - started;
+  cpuMs = (cpu.user + cpu.system) / 1000;
   // Printed on purpose: the seed's speed is a start-up budget (npm start must serve within 30 s).
-  console.log(`demo seed: ${stats.customers} customers, ${stats.items} items in ${elapsedMs} ms (generate ${stats.generateMs} ms, write ${stats.writeMs} ms)`);
+  console.log(
+    `demo seed: ${stats.customers} customers, ${stats.items} items in ${elapsedMs} ms wall, ${Math.round(cpuMs)} ms CPU ` +
+      `(generate ${stats.generateMs} ms, write ${stats.writeMs} ms)`,
+  );
 }, 120_000);
 
 afterAll(async () => stack?.stop());
@@ -60,7 +67,10 @@ async function countBook(tenantId: string): Promise<number> {
 
 describe('seeding the demo tenant', () => {
   it('is fast: well under 20 s against the local DynamoDB', () => {
-    expect(elapsedMs).toBeLessThan(20_000);
+    // dynalite runs in this process, so this process's CPU time is the whole seed's work: what the wall time is on a
+    // machine with a core to spare, and unlike the wall time it does not grow when parallel test files share the CPU.
+    expect(cpuMs).toBeLessThan(15_000);
+    expect(elapsedMs).toBeLessThan(60_000);
   });
 
   it('refuses a stage that is not a dev stage', async () => {
@@ -99,7 +109,24 @@ describe('seeding the demo tenant', () => {
     expect(customer.agg.laybyEarliestDue < book.today).toBe(true);
     expect(items.filter((i) => String(i.sk).startsWith('PURCHASE#'))).toHaveLength(demo.purchases.length);
     expect(items.filter((i) => String(i.sk).startsWith('LAYBY#'))).toHaveLength(demo.laybys.length);
-    expect(items.filter((i) => String(i.sk).startsWith('CONSENT#')).length).toBeGreaterThan(0);
+  });
+
+  it('keeps the consent choices and later unsubscribes in the consent history', async () => {
+    const book = generateDemoBook({ anchor });
+    const demo = book.customers.find((c) => c.consentChanges.length > 0 && c.profile.consent?.sms?.marketing !== undefined)!;
+    const history = await documentClient.send(
+      new QueryCommand({
+        TableName: stack.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :consent)',
+        ExpressionAttributeValues: { ':pk': keys.customerCollection(seeded.tenantId, demo.customerId).pk, ':consent': 'CONSENT#' },
+      }),
+    );
+    const changes = (history.Items ?? []).map((i) => `${i.channel}.${i.purpose}:${i.to}:${i.source}`);
+    expect(changes).toEqual([
+      'email.marketing:granted:import',
+      `sms.marketing:${demo.profile.consent!.sms!.marketing}:import`,
+      'email.marketing:withdrawn:unsubscribe',
+    ]);
   });
 
   it('is served by the customer API with the demo keys', async () => {
