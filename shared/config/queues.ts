@@ -29,6 +29,13 @@ export const QUEUES = {
     visibilityTimeoutSeconds: 900,
     urlEnv: 'QUEUE_URL_IMPORTS',
   },
+  segmentJobs: {
+    name: 'segment-jobs',
+    description: 'Segment counts and previews of books too large to answer within an HTTP request; one step of one job per message.',
+    maxReceiveCount: 3,
+    visibilityTimeoutSeconds: 5400,
+    urlEnv: 'QUEUE_URL_SEGMENT_JOBS',
+  },
 } as const satisfies Record<string, QueueDefinition>;
 
 export type QueueId = keyof typeof QUEUES;

@@ -9,6 +9,11 @@
  *   APIKEY#{sha256}               | APIKEY                       API key hash -> tenant, staff, role (authorizer)
  *   T#{t}                         | SEGMENT#{id} / TEMPLATE#{id} / CAMPAIGN#{id} / AUTOMATION#{id}   marketing config
  *   T#{t}                         | IMPORT#{id}                  import job
+ *   T#{t}                         | SEGSTATS#{segmentId}         last count of a system segment (custom ones keep it on SEGMENT#)
+ *   T#{t}                         | BOOKSIZE                     customers in the book at the last full segment pass
+ *   T#{t}                         | SEGJOB#{jobId}               asynchronous segment count/preview with its checkpoint (TTL)
+ *   T#{t}#SEGMENT#{segmentId}     | REF#{kind}#{ownerId}         a campaign or automation using a saved segment
+ *   T#{t}#SEGJOB#{jobId}          | TOTALS#{n}                   a job's spend distribution, in binary parts (TTL)
  *   T#{t}#C#{customerId}          | CUSTOMER                     customer profile + aggregates (book index)
  *   T#{t}#C#{customerId}          | PURCHASE#{purchaseId}        purchase with line items and refunds
  *   T#{t}#C#{customerId}          | REPAIR#{id} / LAYBY#{id} / APPT#{id}
@@ -120,6 +125,25 @@ export const keys = {
 
   outbox: (eventId: string, at: string): Key => ({
     pk: `OUTBOX#${pad(shardOf(eventId, OUTBOX_SHARDS))}`,
+  /** Last count of a system segment (system segments are code, not items, so their count lives beside them). */
+  systemSegmentStats: (tenantId: string, segmentId: string): Key => ({ pk: tenantPk(tenantId), sk: `SEGSTATS#${segmentId}` }),
+  systemSegmentStatsPrefix: (tenantId: string) => ({ pk: tenantPk(tenantId), skPrefix: 'SEGSTATS#' }),
+  /** How many customers the last full pass over the book read: decides whether a count can answer synchronously. */
+  bookSize: (tenantId: string): Key => ({ pk: tenantPk(tenantId), sk: 'BOOKSIZE' }),
+  segmentJob: (tenantId: string, jobId: string): Key => ({ pk: tenantPk(tenantId), sk: `SEGJOB#${jobId}` }),
+  /** Part `n` of a segment job's spend distribution (lifetime totals as float64 bytes, under the 400 KB item limit). */
+  segmentJobTotals: (tenantId: string, jobId: string, part: number): Key => ({
+    pk: `${tenantPk(tenantId)}#SEGJOB#${jobId}`,
+    sk: `TOTALS#${String(part).padStart(4, '0')}`,
+  }),
+  segmentJobCollection: (tenantId: string, jobId: string) => ({ pk: `${tenantPk(tenantId)}#SEGJOB#${jobId}` }),
+  /** A campaign or automation using a saved segment: written in the same transaction as that owner's change. */
+  segmentReference: (tenantId: string, segmentId: string, kind: SegmentReferenceKind, ownerId: string): Key => ({
+    pk: `${tenantPk(tenantId)}#SEGMENT#${segmentId}`,
+    sk: `REF#${kind}#${ownerId}`,
+  }),
+  segmentReferences: (tenantId: string, segmentId: string) => ({ pk: `${tenantPk(tenantId)}#SEGMENT#${segmentId}`, skPrefix: 'REF#' }),
+
     sk: `${at}#${eventId}`,
   }),
   outboxShard: (shard: number) => ({ pk: `OUTBOX#${pad(shard)}` }),
@@ -138,6 +162,7 @@ export const indexKeys = {
   /** Book index entry of a customer: which of the tenant's BOOK_SHARDS partitions it lives in. */
   book: (tenantId: string, customerId: string) => ({
     gsi1pk: `BOOK#${tenantId}#${pad(shardOf(customerId, BOOK_SHARDS))}`,
+export type SegmentReferenceKind = 'campaign' | 'automation';
     gsi1sk: customerId,
   }),
   bookShard: (tenantId: string, shard: number) => ({ gsi1pk: `BOOK#${tenantId}#${pad(shard)}` }),
