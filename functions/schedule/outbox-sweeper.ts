@@ -1,22 +1,14 @@
-import { z } from 'zod';
 import { env } from '../../shared/config/env';
-import { sweepOutbox } from '../../shared/events/outbox-sweep';
+import { outboxSweepInputSchema, sweepOutbox } from '../../shared/events/outbox-sweep';
 import { eventPublisher } from '../../shared/events/publisher';
 import { logger } from '../../shared/observability/logger';
 
-/**
- * The schedule's input (EventBridge Scheduler passes it as the event). Everything is optional so that an empty input,
- * or one carrying extra fields, still sweeps with the defaults.
- */
-const sweepInputSchema = z
-  .object({ minAgeSeconds: z.number().int().min(0).max(3600).optional() })
-  .catch({});
-
-export type OutboxSweepInput = z.input<typeof sweepInputSchema>;
-
 /** EventBridge Scheduler target, every minute: publishes domain events whose immediate publish did not happen. */
 export const handler = async (input: unknown) => {
-  const { minAgeSeconds } = sweepInputSchema.parse(input ?? {});
+  const parsed = outboxSweepInputSchema.safeParse(input ?? {});
+  // A malformed schedule input must not stop the sweep: events would pile up unpublished.
+  if (!parsed.success) logger.warn('outbox sweeper input ignored', { issues: parsed.error.issues.map((i) => i.message) });
+  const minAgeSeconds = parsed.success ? parsed.data.minAgeSeconds : undefined;
   const result = await sweepOutbox({
     publisher: eventPublisher,
     tableName: env.tableName(),

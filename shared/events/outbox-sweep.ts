@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { OUTBOX_SHARDS } from '../store/table-definition';
 import { logger } from '../observability/logger';
 import type { EventPublisher } from '../store/unit-of-work';
@@ -12,6 +13,12 @@ export const DEFAULT_LEASE_MS = 60_000;
 /** Stop claiming new work before the function's timeout; what is left waits for the next run. */
 const DEFAULT_BUDGET_MS = 45_000;
 const PUBLISH_BATCH = 10;
+
+/** The schedule's input (EventBridge Scheduler passes it as the event): everything optional, defaults otherwise. */
+export const outboxSweepInputSchema = z
+  .strictObject({ minAgeSeconds: z.number().int().min(0).max(3600).optional().describe('Only sweep events older than this') })
+  .meta({ id: 'OutboxSweepInput' });
+export type OutboxSweepInput = z.infer<typeof outboxSweepInputSchema>;
 
 export interface SweepOptions {
   publisher: EventPublisher;

@@ -1,0 +1,184 @@
+/**
+ * Invokes one function of functions/manifest.ts with a sample event, against the running local stack:
+ *
+ *   npx tsx scripts/invoke.ts <function-id> <event-file> [--role owner] [--path customerId=01J...]
+ *
+ * `<event-file>` is a path, or a case name under events/<function-id>/ (`create-customer` for
+ * events/api-customers/create-customer.json). The environment comes from `.local/stack.json` (written by `npm start`):
+ * endpoints, table, stage and queue URLs, exactly as the local runtime gives them to its functions.
+ *
+ * Samples carry made-up ids, so by default an HTTP or authorizer sample is re-pointed at the demo tenant: the caller
+ * becomes the demo staff member of the sample's role (or `--role`), resolved from that role's demo API key. `--path`
+ * replaces a path parameter (and the path) so a request can name a real customer of the demo book.
+ */
+import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { FUNCTIONS, type FunctionSpec } from '../functions/manifest';
+import { ROLES, type Principal, type Role } from '../shared/auth/roles';
+import { QUEUES, physicalQueueName, type QueueId } from '../shared/config/queues';
+
+export interface LocalStackFile {
+  apiUrl?: string;
+  tenantId?: string;
+  apiKeys?: Partial<Record<Role, string>>;
+  tableName?: string;
+  stage?: string;
+  region?: string;
+  endpoints?: Record<string, string>;
+  queueUrls?: Partial<Record<QueueId, string>>;
+}
+
+const ENDPOINT_ENV: Record<string, string> = {
+  dynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
+  sqs: 'AWS_ENDPOINT_URL_SQS',
+  ses: 'AWS_ENDPOINT_URL_SESV2',
+  sesv2: 'AWS_ENDPOINT_URL_SESV2',
+  scheduler: 'AWS_ENDPOINT_URL_SCHEDULER',
+};
+
+export const eventsDir = (root: string) => resolve(root, 'events');
+
+export function findFunction(id: string): FunctionSpec {
+  const spec = FUNCTIONS.find((f) => f.id === id);
+  if (!spec) throw new Error(`No function "${id}" in functions/manifest.ts; known: ${FUNCTIONS.map((f) => f.id).join(', ')}`);
+  return spec;
+}
+
+/** A path, or a case name of events/<function-id>/. */
+export function sampleEventPath(root: string, functionId: string, fileOrCase: string): string {
+  const candidates = [resolve(fileOrCase), resolve(eventsDir(root), functionId, fileOrCase), resolve(eventsDir(root), functionId, `${fileOrCase}.json`)];
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) throw new Error(`No event file ${fileOrCase} (looked in ${candidates.join(', ')})`);
+  return found;
+}
+
+/** The environment a function sees in the local stack. Queue URLs the stack file lacks are looked up by name. */
+export async function localEnvironment(stack: LocalStackFile): Promise<Record<string, string>> {
+  const out: Record<string, string> = {
+    TABLE_NAME: stack.tableName ?? 'facet-local',
+    STAGE: stack.stage ?? 'local',
+    AWS_REGION: stack.region ?? process.env.AWS_REGION ?? 'us-east-1',
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+  };
+  if (stack.apiUrl) out.PUBLIC_API_URL = stack.apiUrl;
+  for (const [service, url] of Object.entries(stack.endpoints ?? {})) {
+    const variable = ENDPOINT_ENV[service];
+    if (variable) out[variable] = url;
+  }
+  const sqsEndpoint = stack.endpoints?.sqs;
+  for (const id of Object.keys(QUEUES) as QueueId[]) {
+    let url = stack.queueUrls?.[id];
+    if (!url && sqsEndpoint) {
+      const sqs = new SQSClient({ endpoint: sqsEndpoint, region: out.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      try {
+        url = (await sqs.send(new GetQueueUrlCommand({ QueueName: physicalQueueName(out.STAGE!, QUEUES[id]) }))).QueueUrl;
+      } finally {
+        sqs.destroy();
+      }
+    }
+    if (url) out[QUEUES[id].urlEnv] = url;
+  }
+  return out;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The role a sample's caller has (HTTP: the authorizer context; authorizer events have none). */
+export function sampleRole(event: unknown): Role | undefined {
+  const role = isObject(event) && isObject(event.requestContext) && isObject(event.requestContext.authorizer) && isObject(event.requestContext.authorizer.lambda)
+    ? event.requestContext.authorizer.lambda.role
+    : undefined;
+  return ROLES.find((r) => r === role);
+}
+
+/**
+ * The sample re-pointed at a real caller: the authorizer context (HTTP) and the Authorization header (HTTP and
+ * authorizer) name `principal` and its key; `pathOverrides` replace path parameters and their segments of the path.
+ */
+export function retarget(
+  event: unknown,
+  options: { principal?: Principal; apiKey?: string; pathOverrides?: Record<string, string> },
+): unknown {
+  if (!isObject(event)) return event;
+  const copy = structuredClone(event) as Json;
+  const headers = isObject(copy.headers) ? copy.headers : undefined;
+  if (options.apiKey && headers && 'authorization' in headers) {
+    headers.authorization = `Bearer ${options.apiKey}`;
+    if (Array.isArray(copy.identitySource)) copy.identitySource = [headers.authorization];
+  }
+  const context = isObject(copy.requestContext) ? copy.requestContext : undefined;
+  if (options.principal && context && isObject(context.authorizer) && isObject(context.authorizer.lambda)) {
+    context.authorizer.lambda = { tenantId: options.principal.tenantId, staffId: options.principal.staffId, role: options.principal.role };
+  }
+  for (const [name, value] of Object.entries(options.pathOverrides ?? {})) {
+    const params = isObject(copy.pathParameters) ? copy.pathParameters : undefined;
+    const previous = params?.[name];
+    if (!params || typeof previous !== 'string') throw new Error(`The sample has no path parameter "${name}"`);
+    params[name] = value;
+    const swap = (path: unknown) => (typeof path === 'string' ? path.split('/').map((part) => (part === previous ? value : part)).join('/') : path);
+    copy.rawPath = swap(copy.rawPath);
+    if (context && isObject(context.http)) context.http.path = swap(context.http.path);
+  }
+  return copy;
+}
+
+function readStack(root: string): LocalStackFile {
+  const file = resolve(root, '.local/stack.json');
+  if (!existsSync(file)) throw new Error(`No local stack (${file}); start one with \`npm start\`.`);
+  return JSON.parse(readFileSync(file, 'utf8')) as LocalStackFile;
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { role: { type: 'string' }, path: { type: 'string', multiple: true } },
+  });
+  const [functionId, eventArg] = positionals;
+  if (!functionId || !eventArg) throw new Error('Usage: npx tsx scripts/invoke.ts <function-id> <event-file> [--role owner] [--path name=value]');
+  const root = process.cwd();
+  const spec = findFunction(functionId);
+  const event = JSON.parse(readFileSync(sampleEventPath(root, functionId, eventArg), 'utf8')) as unknown;
+  const stack = readStack(root);
+  Object.assign(process.env, await localEnvironment(stack));
+
+  // Imported only now: module-level SDK clients must see the local endpoints set just above.
+  const { createFunctionInvoker } = await import('../local/runtime/function-invoker');
+  const { LOCAL_ACCOUNT_ID } = await import('../local/runtime/aws-identity');
+  const { hashApiKey } = await import('../shared/domain/staff/api-key');
+  const { resolveApiKey } = await import('../shared/domain/staff/staff-repository');
+
+  const role = (values.role as Role | undefined) ?? sampleRole(event) ?? 'owner';
+  if (!ROLES.includes(role)) throw new Error(`--role is one of ${ROLES.join(', ')}`);
+  const apiKey = stack.apiKeys?.[role];
+  const holder = apiKey ? await resolveApiKey(hashApiKey(apiKey)) : undefined;
+  const principal = holder ? { tenantId: holder.tenantId, staffId: holder.staffId, role } : undefined;
+  const pathOverrides = Object.fromEntries((values.path ?? []).map((pair) => pair.split('=', 2) as [string, string]));
+  const prepared = retarget(event, { ...(principal ? { principal } : {}), ...(apiKey ? { apiKey } : {}), pathOverrides });
+
+  const invoker = createFunctionInvoker({
+    rootDir: root,
+    stage: process.env.STAGE!,
+    identity: { region: process.env.AWS_REGION!, accountId: LOCAL_ACCOUNT_ID },
+  });
+  const { result, requestId, durationMs } = await invoker.invoke<unknown>(spec, prepared);
+  const shown = isObject(result) && typeof result.body === 'string' && /json/.test(String((result.headers as Json | undefined)?.['content-type'] ?? ''))
+    ? { ...result, body: JSON.parse(result.body) as unknown }
+    : result;
+  process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+  process.stderr.write(`${spec.id}: request ${requestId}, ${durationMs} ms\n`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`invoke: ${(error as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}
