@@ -153,3 +153,15 @@ describe('columnForPath', () => {
     expect(columnForPath('customers', ['address'])).toBeUndefined();
   });
 });
+
+describe('the import README', () => {
+  it('documents every CSV column of every kind', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { CSV_LAYOUTS } = await import('../../shared/domain/imports/csv-columns');
+    const readme = readFileSync(new URL('../../shared/domain/imports/README.md', import.meta.url), 'utf8');
+    for (const [kind, layout] of Object.entries(CSV_LAYOUTS)) {
+      const section = readme.split(`### ${kind}\n`)[1]?.split('\n### ')[0] ?? '';
+      for (const column of layout.columns) expect(section, `${kind}.${column.column}`).toContain(`| \`${column.column}\` |`);
+    }
+  });
+});

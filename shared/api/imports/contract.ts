@@ -6,7 +6,7 @@ import { isoDateTime, pageQuery, problemResponses } from '../common';
 
 /**
  * Bulk import from the POS: one kind of record per request, CSV or JSON, up to 5 MB, processed in chunks through SQS.
- * The CSV columns of each kind are listed in shared/domain/imports/README.md (and generated into csv-columns.ts).
+ * The CSV columns of each kind are defined in shared/domain/imports/csv-columns.ts and listed in its README.md.
  */
 export const IMPORT_BODY_LIMIT = 5 * 1024 * 1024;
 
