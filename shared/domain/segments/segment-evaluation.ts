@@ -137,7 +137,8 @@ export async function evaluateSlice(access: BookAccess, request: SliceRequest): 
   const attributes = evaluationAttributes(request.plan, (request.explainLimit ?? 0) > 0);
   const result = await evaluateStream(
     request.plan,
-    () => streamBook(access.reader, { attributes, stats, cursors: request.cursors, shouldStop: request.shouldStop }),
+    // A slice reads at least its first pages whatever the budget says, so every step makes progress.
+    () => streamBook(access.reader, { attributes, stats, cursors: request.cursors, shouldStop: () => stats.pages > 0 && request.shouldStop() }),
     request.context,
     {
       idLimit: request.idLimit ?? 0,

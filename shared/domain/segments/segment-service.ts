@@ -172,6 +172,7 @@ export async function getSegment(tenantId: string, segmentId: string): Promise<S
 
 /** A rule as sent in a request, validated; 400 with `rule.and[0].type`-style paths otherwise. */
 export function requireValidRule(input: unknown): Rule {
+  if (input === undefined) throw problems.validation([{ path: 'rule', message: 'Enter a rule' }]);
   const validation = validateRule(input, { base: ['rule'] });
   if (!validation.ok) throw problems.validation(validation.errors, 'The rule has invalid fields.');
   return validation.rule;
@@ -259,10 +260,7 @@ export async function deleteSegment(actor: Principal, segmentId: string, now = n
   }
   const current = await getSegmentItem(actor.tenantId, segmentId);
   if (!current) throw problems.notFound('Segment');
-  const inUse = () => {
-    throw problems.conflict((current.campaignRefs ?? 0) > 0 ? SEGMENT_IN_USE.campaign : SEGMENT_IN_USE.automation);
-  };
-  if ((current.campaignRefs ?? 0) > 0 || (current.automationRefs ?? 0) > 0) inUse();
+  if ((current.campaignRefs ?? 0) > 0 || (current.automationRefs ?? 0) > 0) throw inUseConflict(current);
 
   const uow = new UnitOfWork(undefined);
   stageSegmentDelete(uow, actor.tenantId, segmentId);
@@ -274,8 +272,14 @@ export async function deleteSegment(actor: Principal, segmentId: string, now = n
     // A campaign or automation took it up between the read and the delete (or it is gone): say which.
     const latest = await getSegmentItem(actor.tenantId, segmentId);
     if (!latest) throw problems.notFound('Segment');
-    throw problems.conflict((latest.campaignRefs ?? 0) > 0 ? SEGMENT_IN_USE.campaign : SEGMENT_IN_USE.automation);
+    throw inUseConflict(latest);
   }
+}
+
+/** 409 naming what uses the segment (a campaign when both do: the jeweller usually meets those first). */
+function inUseConflict(item: SegmentItem) {
+  const kind = (item.campaignRefs ?? 0) > 0 ? 'campaign' : 'automation';
+  return problems.conflict(SEGMENT_IN_USE[kind], { usedBy: { campaigns: item.campaignRefs ?? 0, automations: item.automationRefs ?? 0 } });
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
