@@ -79,6 +79,14 @@ describe('escaping by context', () => {
     expect(() => compileTemplate(email({ html: '{{ customer.first_name | raw }}' }), SYDNEY)).toThrow(TemplateSourceError);
   });
 
+  it('escapes captured values once, not twice', () => {
+    const rendered = renderEmail(
+      email({ html: '{% capture who %}{{ customer.last_name }}{% endcapture %}{{ who }}|{{ customer.last_name | escape }}' }),
+      { lastName: "O'Brien & <Sons>" },
+    );
+    expect(rendered.html).toBe('O&#39;Brien &amp; &lt;Sons&gt;|O&#39;Brien &amp; &lt;Sons&gt;');
+  });
+
   it('escapes values printed with echo and inside tags', () => {
     const rendered = renderEmail(email({ html: '{% echo customer.first_name %}|{% if true %}{{ customer.first_name }}{% endif %}' }), {
       firstName: '<b>',

@@ -1,4 +1,4 @@
-import { Liquid } from 'liquidjs';
+import { filters as builtinFilters, Liquid } from 'liquidjs';
 import { dateFilter, moneyFilter } from './filters';
 import type { TenantFormat } from './tenant-format';
 
@@ -9,6 +9,10 @@ import type { TenantFormat } from './tenant-format';
  * (subject, preheader, text body, SMS) escapes nothing, so "O'Brien" stays O'Brien. The `raw` filter is removed, so a
  * template cannot switch escaping off in the HTML body. Templates are written by staff but print values that came
  * from customers and imports, which is what escaping protects against.
+ *
+ * The HTML escape is Liquid's `escape_once`: it escapes `& < > " '` but leaves the five entities it produces alone, so
+ * text captured from escaped outputs (`{% capture %}{{ customer.last_name }}{% endcapture %}`) or escaped again by an
+ * author's `| escape` is not escaped twice ("O&amp;#39;Brien").
  *
  * Templates cannot reach outside themselves: `include`, `render`, `layout` and `block` are removed (an unknown tag is
  * a syntax error on save), and no file system is configured.
@@ -45,7 +49,8 @@ function createEngine(mode: EngineMode, format: TenantFormat): Liquid {
     relativeReference: false,
     timezoneOffset: format.timeZone,
     locale: format.locale,
-    ...(mode === 'html' ? { outputEscape: 'escape' as const } : {}),
+    // Liquid calls the escape as a filter (with its render context as `this`), which escape_once needs.
+    ...(mode === 'html' ? { outputEscape: builtinFilters.escape_once as (value: unknown) => string } : {}),
     parseLimit: TEMPLATE_LIMITS.parseLimit,
     renderLimit: TEMPLATE_LIMITS.renderLimit,
     memoryLimit: TEMPLATE_LIMITS.memoryLimit,
