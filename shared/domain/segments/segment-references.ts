@@ -11,7 +11,7 @@
  *   addSegmentReference(uow, { tenantId, segmentId, kind: 'campaign', ownerId: campaignId });
  *   // moving a campaign to another segment: removeSegmentReference(old) + addSegmentReference(new), same uow.
  * If the commit fails a condition, the segment was deleted meanwhile or the reference already existed: read the
- * segment again (`loadSegmentForReference`) to tell which.
+ * segment again (`segmentExists`) to tell which.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../config/env';
@@ -65,7 +65,7 @@ export function removeSegmentReference(uow: UnitOfWork, reference: SegmentRefere
 }
 
 /** Whether a segment id can be referred to in this tenant: a system segment, or a saved segment that exists. */
-export async function loadSegmentForReference(tenantId: string, segmentId: string): Promise<boolean> {
+export async function segmentExists(tenantId: string, segmentId: string): Promise<boolean> {
   if (isSystemSegmentId(segmentId)) return SYSTEM_SEGMENT_IDS.includes(segmentId);
   return (await getSegmentItem(tenantId, segmentId)) !== undefined;
 }
