@@ -53,6 +53,13 @@ describe('evaluateStream', () => {
     expect(result.counters).toMatchObject({ passes: 1, pagesRead: 3, customersRead: 20, customersEvaluated: 20, purchaseReads: 0 });
   });
 
+  it('takes the pages as a plain async iterable when one pass is enough', async () => {
+    const once = pagesOf(book, 6).pages();
+    const result = await evaluateStream(compileRule(valid({ type: 'city', city: 'Perth' })), once, context);
+    expect(result.count).toBe(2);
+    await expect(evaluateStream(compileRule(valid({ type: 'vip' })), pagesOf(book).pages(), context)).rejects.toThrow(/two passes/);
+  });
+
   it('reads an empty book once and matches no one', async () => {
     const result = await evaluate({ type: 'lapsed' }, [], context);
     expect(result).toMatchObject({ count: 0, customerIds: [], idsComplete: true, matches: [] });

@@ -16,6 +16,15 @@ import { SegmentRun, type EvaluationContext, type PurchasesNeeded, type RunOptio
 /** The tenant's book as pages (an adapter's paginated queries); called once per pass, each call reads from the start. */
 export type BookPages = () => AsyncIterable<readonly BookCustomer[]>;
 
+/** The book as `evaluateStream` takes it: `BookPages`, or a plain async iterable for plans that need one pass only. */
+export type BookSource = BookPages | AsyncIterable<readonly BookCustomer[]>;
+
+function passOver(pages: BookSource, pass: number): AsyncIterable<readonly BookCustomer[]> {
+  if (typeof pages === 'function') return pages();
+  if (pass > 1) throw new Error('This rule needs two passes over the book (a VIP leaf): pass the pages as a function');
+  return pages;
+}
+
 /** One customer's purchases dated in [from, to) (more are harmless: they are filtered again). */
 export type PurchaseReader = (request: { customerId: string; from: string; to: string }) => Promise<readonly PurchaseFacts[]>;
 
@@ -40,10 +49,10 @@ export interface StreamResult extends SegmentResult {
   spendDistribution?: SpendDistribution;
 }
 
-export async function collectSpendDistribution(pages: BookPages, counters: StreamCounters): Promise<SpendDistribution> {
+export async function collectSpendDistribution(pages: BookSource, counters: StreamCounters): Promise<SpendDistribution> {
   const totals = new SpendTotalsCollector();
   counters.passes += 1;
-  for await (const page of pages()) {
+  for await (const page of passOver(pages, counters.passes)) {
     counters.pagesRead += 1;
     counters.customersRead += page.length;
     for (const customer of page) {
@@ -55,7 +64,7 @@ export async function collectSpendDistribution(pages: BookPages, counters: Strea
 
 export async function evaluateStream(
   plan: SegmentPlan,
-  pages: BookPages,
+  pages: BookSource,
   context: EvaluationContext,
   options: EvaluateOptions = {},
 ): Promise<StreamResult> {
@@ -68,7 +77,7 @@ export async function evaluateStream(
   const concurrency = Math.max(1, options.purchaseReadConcurrency ?? 8);
 
   counters.passes += 1;
-  for await (const page of pages()) {
+  for await (const page of passOver(pages, counters.passes)) {
     counters.pagesRead += 1;
     counters.customersRead += page.length;
     const undecided: { customer: BookCustomer; needed: PurchasesNeeded }[] = [];
