@@ -135,10 +135,12 @@ export async function evaluateSlice(access: BookAccess, request: SliceRequest): 
   }
   const stats = emptyReadStats();
   const attributes = evaluationAttributes(request.plan, (request.explainLimit ?? 0) > 0);
+  // A slice reads at least one page whatever the budget says, so every step makes progress.
+  let asked = 0;
+  const shouldStop = () => asked++ > 0 && request.shouldStop();
   const result = await evaluateStream(
     request.plan,
-    // A slice reads at least its first pages whatever the budget says, so every step makes progress.
-    () => streamBook(access.reader, { attributes, stats, cursors: request.cursors, shouldStop: () => stats.pages > 0 && request.shouldStop() }),
+    () => streamBook(access.reader, { attributes, stats, cursors: request.cursors, shouldStop }),
     request.context,
     {
       idLimit: request.idLimit ?? 0,
