@@ -67,21 +67,26 @@ describe('smsParts: UCS-2', () => {
 });
 
 describe('smsParts: properties', () => {
-  it('parts hold at most their capacity and the count is never below the naive division', () => {
-    const alphabet = fc.constantFrom('a', 'b', ' ', '€', '^', 'é', 'á', '💍', '\n');
-    fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 600 }), (characters) => {
-        const text = characters.join('');
-        const result = smsParts(text);
-        const single = result.encoding === 'GSM-7' ? 160 : 70;
-        if (result.units === 0) expect(result.parts).toBe(0);
-        else if (result.units <= single) expect(result.parts).toBe(1);
-        else {
-          expect(result.parts).toBeGreaterThanOrEqual(Math.ceil(result.units / result.unitsPerPart));
-        expect(result.parts).toBeLessThanOrEqual(Math.ceil(result.units / (result.unitsPerPart - 1)));
-        }
-        expect(result.remainingInLastPart).toBeGreaterThanOrEqual(0);
-      }),
-    );
+  function checkBounds(text: string) {
+    const result = smsParts(text);
+    const single = result.encoding === 'GSM-7' ? 160 : 70;
+    if (result.units === 0) expect(result.parts).toBe(0);
+    else if (result.units <= single) expect(result.parts).toBe(1);
+    else {
+      // A part loses at most one unit to a character that cannot be split across parts.
+      expect(result.parts).toBeGreaterThanOrEqual(Math.ceil(result.units / result.unitsPerPart));
+      expect(result.parts).toBeLessThanOrEqual(Math.ceil(result.units / (result.unitsPerPart - 1)));
+    }
+    expect(result.remainingInLastPart).toBeGreaterThanOrEqual(0);
+  }
+
+  it('GSM-7 messages: parts within capacity, never fewer than the naive division', () => {
+    const gsm = fc.constantFrom('a', 'Z', ' ', '€', '^', '{', 'é', 'Ñ', '\n');
+    fc.assert(fc.property(fc.array(gsm, { maxLength: 700 }), (characters) => checkBounds(characters.join(''))));
+  });
+
+  it('UCS-2 messages: the same bounds with surrogate pairs', () => {
+    const ucs = fc.constantFrom('a', '€', 'á', '💍', '✨', '\n');
+    fc.assert(fc.property(fc.array(ucs, { maxLength: 300 }), (characters) => checkBounds(characters.join(''))));
   });
 });
