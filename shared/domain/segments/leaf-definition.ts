@@ -43,6 +43,11 @@ export interface BoundLeaf {
   detail(customer: BookCustomer, purchases: CustomerPurchases): string;
   /** Ranked leaves: the customer's score (spend) as a range; exact once purchases are given. */
   score?(customer: BookCustomer, purchases: CustomerPurchases, out: SpendRange): void;
+  /**
+   * Ranked leaves: a bound on the score known without computing it (spend in any period is at most the lifetime
+   * total), so a customer below a full top N's bar is passed over cheaply.
+   */
+  scoreCeiling?(customer: BookCustomer): number;
   /** Periods whose boundary months may need purchases (for the purchase reader's span). */
   readonly windows?: readonly MonthWindow[];
 }

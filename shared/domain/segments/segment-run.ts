@@ -175,6 +175,11 @@ export class SegmentRun {
   private decide(customer: BookCustomer, purchases: CustomerPurchases): Outcome {
     const id = customer.customerId;
     for (const ranked of this.ranked) {
+      const ceiling = ranked.leaf.scoreCeiling?.(customer);
+      if (ceiling !== undefined && !ranked.top.couldEnter(ceiling, id)) {
+        ranked.eligible = NO;
+        continue;
+      }
       ranked.eligible = ranked.leaf.test(customer, purchases);
       if (ranked.eligible === NO) continue;
       ranked.leaf.score?.(customer, purchases, ranked.range);

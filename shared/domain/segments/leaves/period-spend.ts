@@ -77,12 +77,15 @@ export const purchases: LeafDefinition<'purchases'> = {
     return {
       windows: [window],
       test(c, bought) {
+        // Spend on some lines in some period is at most everything the customer ever spent.
+        if (c.agg.totalSpent < min || c.agg.purchaseCount === 0) return NO;
         const range = spendOf(c, bought);
         if (!range.mayHaveBought || range.hi < min || range.lo > max) return NO;
         if (range.surelyBought && range.lo >= min && range.hi <= max) return YES;
         return NEEDS_PURCHASES;
       },
       score: (c, bought, out) => Object.assign(out, spendOf(c, bought)),
+      scoreCeiling: (c) => c.agg.totalSpent,
       detail(c, bought) {
         const range = spendOf(c, bought);
         return [`spent ${describeSpend(range, env.formatMoney)}`, lines, describePeriod(rule.during)].filter(Boolean).join(' ');
@@ -110,6 +113,7 @@ export const bestCustomers: LeafDefinition<'best_customers'> = {
         return range.lo > 0 ? YES : range.hi > 0 ? NEEDS_PURCHASES : NO;
       },
       score: (c, bought, out) => Object.assign(out, spendOf(c, bought)),
+      scoreCeiling: (c) => c.agg.totalSpent,
       detail(c, bought) {
         const range = spendOf(c, bought);
         return [`spent ${describeSpend(range, env.formatMoney)}`, lines, describePeriod(rule.during), `(top ${rule.limit})`]
