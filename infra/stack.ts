@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionId } from '../functions/manifest';
+import { functionArnEnv } from '../shared/config/env';
 import { Api } from './api';
 import { Email } from './email';
 import { FacetFunction } from './facet-function';
@@ -67,6 +68,7 @@ export class FacetStack extends Stack {
       wireTrigger(fn, { api: this.api, messaging: this.messaging, schedules: this.schedules });
       fn.handler.addEnvironment('PUBLIC_API_URL', this.api.url);
     }
+    for (const fn of functions.values()) this.grantScheduleTargets(fn);
 
     addCoreOperations(this.observability, {
       api: this.api,
@@ -81,6 +83,20 @@ export class FacetStack extends Stack {
     new CfnOutput(this, 'ConfigurationSet', { value: this.email.configurationSetName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.alarmTopic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: `${settings.prefix}-operations` });
+  }
+
+  /** A function that creates run-time schedules may manage the group's schedules and knows its targets' ARNs. */
+  private grantScheduleTargets(fn: FacetFunction): void {
+    const targets = fn.spec.access.scheduleTargets ?? [];
+    if (targets.length === 0) return;
+    this.schedules.grantManageSchedules(fn.handler);
+    for (const targetId of targets) {
+      const target = this.functions.get(targetId as FunctionId);
+      if (target?.spec.trigger.kind !== 'scheduled-target') {
+        throw new Error(`${fn.spec.id} schedules ${targetId}, which is not a manifest function with a scheduled-target trigger`);
+      }
+      fn.handler.addEnvironment(functionArnEnv(targetId), target.handler.functionArn);
+    }
   }
 
   /** The construct of a manifest function. */

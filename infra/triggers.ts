@@ -52,6 +52,10 @@ export function wireTrigger(fn: FacetFunction, sources: TriggerSources): void {
         target: fn.handler,
       });
       return;
+    case 'scheduled-target':
+      // Run-time schedules are created by other functions (access.scheduleTargets); they run as the group's role.
+      sources.schedules.allowRuntimeSchedulesToInvoke(fn.handler);
+      return;
     default: {
       const unknown: never = trigger;
       throw new Error(`Unknown trigger ${JSON.stringify(unknown)}`);

@@ -17,6 +17,15 @@ export const env = {
   queueUrl: (queue: QueueId) => required(QUEUES[queue].urlEnv),
   /** Public base URL of the API (unsubscribe and tracking links). */
   publicApiUrl: () => required('PUBLIC_API_URL'),
+  /** Run-time schedules (set by the CDK app's schedules.grantManageSchedules; names as in infra/schedules.ts SCHEDULE_ENV). */
+  scheduleGroup: () => required('SCHEDULE_GROUP'),
+  schedulerRoleArn: () => required('SCHEDULER_ROLE_ARN'),
+  scheduleDeadLetterQueueArn: () => required('SCHEDULE_DLQ_ARN'),
+  /** ARN of another manifest function this one targets (e.g. a schedule's target); see functionArnEnv. */
+  functionArn: (functionId: string) => required(functionArnEnv(functionId)),
 };
+
+/** `campaign-dispatcher` -> `CAMPAIGN_DISPATCHER_ARN`: the variable that carries a manifest function's ARN. */
+export const functionArnEnv = (functionId: string) => `${functionId.toUpperCase().replace(/-/g, '_')}_ARN`;
 
 export const isDevStage = (stage: string) => stage === 'dev' || stage.startsWith('dev-') || stage === 'local';

@@ -25,11 +25,13 @@
  *   T#{t}#AUDIT#{yyyy-mm}         | {at}#{id}                    audit trail, one partition per month
  *   T#{t}#IMPORT#{id}             | CHUNK#{n} / ERR#{row}        import progress per chunk, per-row errors
  *   T#{t}#IMPORT#{id}             | ROWS#{n}#{part}              a chunk's rows when too big for its SQS message
+ *   T#{t}#CAMPAIGN#{id}#COUNT#{nn} | COUNTER                     one of a campaign's sharded counter items (no hot item)
  *   OUTBOX#{shard}                | {at}#{eventId}               domain events not yet published
  *   EVENT#{eventId}               | PROCESSED                    consumer dedupe marker (TTL a few days)
  *   IDEMPOTENCY                   | {key}                        Powertools idempotency records
  * Book index (gsi1): BOOK#{t}#{shard} | {customerId}
  * Lookup index (gsi2): T#{t}#NAMES | {lastName}#{firstName}#{customerId} (customer list, surname prefix search)
+ *                     T#{t}#CAMPAIGNS | {createdAt}#{campaignId}            (campaign list, newest first)
  */
 import { createHash } from 'node:crypto';
 import { BOOK_SHARDS, OUTBOX_SHARDS } from './table-definition';
@@ -123,8 +125,6 @@ export const keys = {
     sk: `IMPORTED#${kind}#${recordId}`,
   }),
 
-  outbox: (eventId: string, at: string): Key => ({
-    pk: `OUTBOX#${pad(shardOf(eventId, OUTBOX_SHARDS))}`,
   /** Last count of a system segment (system segments are code, not items, so their count lives beside them). */
   systemSegmentStats: (tenantId: string, segmentId: string): Key => ({ pk: tenantPk(tenantId), sk: `SEGSTATS#${segmentId}` }),
   systemSegmentStatsPrefix: (tenantId: string) => ({ pk: tenantPk(tenantId), skPrefix: 'SEGSTATS#' }),
@@ -144,6 +144,14 @@ export const keys = {
   }),
   segmentReferences: (tenantId: string, segmentId: string) => ({ pk: `${tenantPk(tenantId)}#SEGMENT#${segmentId}`, skPrefix: 'REF#' }),
 
+  /** Shard `shard` of a campaign's counters (shared/domain/campaigns/campaign-counters.ts); each shard its own partition. */
+  campaignCounter: (tenantId: string, campaignId: string, shard: number): Key => ({
+    pk: `${tenantPk(tenantId)}#CAMPAIGN#${campaignId}#COUNT#${pad(shard)}`,
+    sk: 'COUNTER',
+  }),
+
+  outbox: (eventId: string, at: string): Key => ({
+    pk: `OUTBOX#${pad(shardOf(eventId, OUTBOX_SHARDS))}`,
     sk: `${at}#${eventId}`,
   }),
   outboxShard: (shard: number) => ({ pk: `OUTBOX#${pad(shard)}` }),
@@ -154,6 +162,7 @@ export const keys = {
 } as const;
 
 export type TenantEntityKind = 'SEGMENT' | 'TEMPLATE' | 'CAMPAIGN' | 'AUTOMATION' | 'IMPORT' | 'IDENTITY';
+export type SegmentReferenceKind = 'campaign' | 'automation';
 export type CustomerChildKind = 'PURCHASE' | 'REPAIR' | 'LAYBY' | 'APPT' | 'CONSENT' | 'COMM';
 export type UniqueKind = 'CUSTOMER_EXT' | 'PURCHASE_EXT' | 'REPAIR_EXT' | 'LAYBY_EXT' | 'APPT_EXT' | 'EMAIL';
 
@@ -162,7 +171,6 @@ export const indexKeys = {
   /** Book index entry of a customer: which of the tenant's BOOK_SHARDS partitions it lives in. */
   book: (tenantId: string, customerId: string) => ({
     gsi1pk: `BOOK#${tenantId}#${pad(shardOf(customerId, BOOK_SHARDS))}`,
-export type SegmentReferenceKind = 'campaign' | 'automation';
     gsi1sk: customerId,
   }),
   bookShard: (tenantId: string, shard: number) => ({ gsi1pk: `BOOK#${tenantId}#${pad(shard)}` }),
@@ -172,6 +180,13 @@ export type SegmentReferenceKind = 'campaign' | 'automation';
     gsi2sk: `${normaliseForSort(lastName)}#${normaliseForSort(firstName)}#${customerId}`,
   }),
   customerNames: (tenantId: string) => ({ gsi2pk: `T#${tenantId}#NAMES` }),
+
+  /** Campaign list entry: ordered by creation time, so a created-date range is a key range. */
+  campaignByCreated: (tenantId: string, createdAt: string, campaignId: string) => ({
+    gsi2pk: `T#${tenantId}#CAMPAIGNS`,
+    gsi2sk: `${createdAt}#${campaignId}`,
+  }),
+  campaignList: (tenantId: string) => ({ gsi2pk: `T#${tenantId}#CAMPAIGNS` }),
 } as const;
 
 /** Lower-case, accent-free form used in sort keys so "Ó'Brien" sorts and prefix-matches as "o'brien". */

@@ -387,6 +387,8 @@ describe('cdk-nag AwsSolutions', () => {
     }
     expect([...acknowledgedOn.keys()].sort()).toEqual([
       'AwsSolutions-APIG4',
+      // schedules.grantManageSchedules (api-campaigns creates run-time schedules): this stage's group only.
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/facet-dev/*]',
       'AwsSolutions-SMG4',
       'AwsSolutions-SNS2',
       'AwsSolutions-SQS3',

@@ -1,0 +1,19 @@
+/**
+ * The hand-over from a campaign entering `sending` to the send pipeline (recipient expansion, gates, SQS send workers,
+ * SES, reconciler), which implements this port.
+ *
+ * Contract for the implementation: `startCampaignSend` is called after the campaign was moved to `sending` (by
+ * `POST .../send`, by the dispatcher when its schedule fires, and by `POST .../resume`), and may be called again for
+ * the same campaign (a retried firing, a resume, a racing duplicate): it must be idempotent and continue from where
+ * the pipeline stopped, never send a recipient twice. It returns once the work is durably queued, not when the
+ * campaign is sent. Throwing leaves the campaign `sending` with its hand-over `pending` (see Campaign.handover).
+ */
+export interface CampaignSendPort {
+  startCampaignSend(tenantId: string, campaignId: string): Promise<void>;
+}
+
+/**
+ * The pipeline's implementation, once it exists. Until then nothing is sent and nothing is faked: campaigns that start
+ * sending stay in `sending` with their hand-over pending, and a warning is logged (see handOverToPipeline).
+ */
+export const installedSendPort: CampaignSendPort | undefined = undefined;
