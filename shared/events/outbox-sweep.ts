@@ -14,9 +14,20 @@ export const DEFAULT_LEASE_MS = 60_000;
 const DEFAULT_BUDGET_MS = 45_000;
 const PUBLISH_BATCH = 10;
 
-/** The schedule's input (EventBridge Scheduler passes it as the event): everything optional, defaults otherwise. */
+/**
+ * The schedule's input (EventBridge Scheduler passes it as the event): what every recurring schedule of the app sends
+ * (infra/schedule-input.ts, the `<aws.scheduler.*>` keywords filled in per firing), plus an optional override of the
+ * minimum age. Strict, so a misspelt override is noticed rather than silently ignored.
+ */
 export const outboxSweepInputSchema = z
-  .strictObject({ minAgeSeconds: z.number().int().min(0).max(3600).optional().describe('Only sweep events older than this') })
+  .strictObject({
+    schedule: z.string().optional(),
+    scheduleArn: z.string().optional(),
+    scheduledTime: z.string().optional(),
+    executionId: z.string().optional(),
+    attemptNumber: z.union([z.string(), z.number()]).optional(),
+    minAgeSeconds: z.number().int().min(0).max(3600).optional().describe('Only sweep events older than this'),
+  })
   .meta({ id: 'OutboxSweepInput' });
 export type OutboxSweepInput = z.infer<typeof outboxSweepInputSchema>;
 

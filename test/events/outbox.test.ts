@@ -9,6 +9,8 @@ import { logger } from '../../shared/observability/logger';
 import { OUTBOX_SHARDS } from '../../shared/store/table-definition';
 import { UnitOfWork, type EventPublisher } from '../../shared/store/unit-of-work';
 import { receiveAll, toSqsEvent } from './sqs-messages';
+import { recurringScheduleInput } from '../../infra/schedule-input';
+import { outboxSweepInputSchema } from '../../shared/events/outbox-sweep';
 
 let stack: TestEmulators;
 // Imported after the emulators set process.env: module-level clients resolve their endpoints lazily, but keep it obvious.
@@ -195,7 +197,10 @@ describe('outbox', () => {
     uow.emit(purchaseRecorded());
     const [event] = await uow.commit();
     const { handler } = await import('../../functions/schedule/outbox-sweeper');
-    const result = await handler({ minAgeSeconds: 0 });
+    // What the app's recurring schedule sends (the <aws.scheduler.*> keywords are filled in by Scheduler per firing).
+    const input = { ...(JSON.parse(recurringScheduleInput('outbox-sweeper')) as object), minAgeSeconds: 0 };
+    expect(outboxSweepInputSchema.safeParse(input).success).toBe(true);
+    const result = await handler(input);
     expect(result.published).toBeGreaterThanOrEqual(1);
     expect(eventIdsOf(await receiveAll(stack.queueUrls.domainEvents))).toContain(event!.eventId);
   });

@@ -14,7 +14,7 @@ let owner: Principal;
 let otherOwner: Principal;
 
 beforeAll(async () => {
-  logger.setLogLevel(process.env.TEST_LOG_LEVEL as 'ERROR' ?? 'CRITICAL');
+  logger.setLogLevel((process.env.TEST_LOG_LEVEL ?? 'CRITICAL') as 'CRITICAL');
   stack = await startEmulators({ sqs: true });
   const tenant = await createTenant({ name: 'Aurora Import', timeZone: 'Australia/Sydney', currency: 'AUD', owner: { name: 'O', email: 'o@example.com' } });
   owner = { tenantId: tenant.tenantId, staffId: tenant.ownerStaffId, role: 'owner' };
