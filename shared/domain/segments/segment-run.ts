@@ -90,6 +90,12 @@ interface RankedState extends BoundRankedLeaf {
   readonly top: TopN;
   readonly range: SpendRange;
   eligible: Verdict;
+  /**
+   * The customer being decided and whether they are in this top N, so the tree's membership test for them needs no
+   * lookup (most customers are not). Cleared while top N change, when held customers are tested instead.
+   */
+  current: BookCustomer | undefined;
+  currentIsMember: boolean;
 }
 
 interface Held {
@@ -118,6 +124,7 @@ export class SegmentRun {
       throw new Error('This rule ranks by spend percentile: pass the spend distribution (evaluateStream collects it)');
     }
     const tops = plan.needs.rankedSteps.map((step) => new TopN(step.limit));
+    const states: RankedState[] = [];
     this.bound = bindPlan(
       plan,
       {
@@ -127,15 +134,24 @@ export class SegmentRun {
       },
       (step) => {
         const top = tops[step.index] as TopN;
-        return (c) => (top.has(c.customerId) ? (this.finished ? YES : PENDING) : NO);
+        return (c) => {
+          const state = states[step.index] as RankedState;
+          const member = state.current === c ? state.currentIsMember : top.has(c.customerId);
+          return member ? (this.finished ? YES : PENDING) : NO;
+        };
       },
     );
-    this.ranked = this.bound.rankedLeaves.map((ranked) => ({
-      ...ranked,
-      top: tops[ranked.step.index] as TopN,
-      range: emptySpendRange(),
-      eligible: NO,
-    }));
+    for (const ranked of this.bound.rankedLeaves) {
+      states[ranked.step.index] = {
+        ...ranked,
+        top: tops[ranked.step.index] as TopN,
+        range: emptySpendRange(),
+        eligible: NO,
+        current: undefined,
+        currentIsMember: false,
+      };
+    }
+    this.ranked = states;
     this.idLimit = options.idLimit ?? Number.POSITIVE_INFINITY;
     this.explainLimit = options.explainLimit ?? 0;
   }
@@ -191,10 +207,15 @@ export class SegmentRun {
       }
       return this.needPurchases(id, purchases);
     }
+    for (const ranked of this.ranked) ranked.current = undefined;
     for (const ranked of this.ranked) {
       if (ranked.eligible !== YES) continue;
       const evicted = ranked.top.offer(id, ranked.range.lo);
       if (evicted !== null) this.settle(evicted);
+    }
+    for (const ranked of this.ranked) {
+      ranked.current = customer;
+      ranked.currentIsMember = ranked.eligible === YES && ranked.top.has(id);
     }
     const v = this.bound.test(customer, purchases);
     if (v === YES) {
@@ -235,6 +256,7 @@ export class SegmentRun {
   /** Every customer has been offered: the top N are final, and so is everyone held for them. */
   finish(): SegmentResult {
     this.finished = true;
+    for (const ranked of this.ranked) ranked.current = undefined;
     for (const [customerId, held] of this.pending) {
       const v = this.bound.test(held.customer, held.purchases);
       // A held verdict only waited on top-N membership, which is now YES or NO everywhere.
