@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FUNCTIONS, type FunctionSpec } from '../../functions/manifest';
 import { ROLES } from '../../shared/auth/roles';
 import { QUEUES, type QueueId } from '../../shared/config/queues';
+import { dispatchInputSchema } from '../../shared/domain/campaigns/campaign-schedule';
 import { importChunkMessageSchema } from '../../shared/domain/imports/import-message';
 import { segmentJobMessageSchema } from '../../shared/domain/segments/segment-jobs';
 import { domainEventSchema } from '../../shared/events/domain-events';
@@ -28,6 +29,7 @@ const QUEUE_MESSAGE_SCHEMAS: Record<string, { parse(value: unknown): unknown } |
 /** Input schemas of schedule targets; a target not listed here is only checked to receive a JSON object. */
 const SCHEDULE_INPUT_SCHEMAS: Record<string, { parse(value: unknown): unknown } | undefined> = {
   'outbox-sweeper': outboxSweepInputSchema,
+  'campaign-dispatcher': dispatchInputSchema,
 };
 
 function samples(folder: string): { name: string; event: unknown }[] {
