@@ -5,6 +5,7 @@ import { handler as segmentsApi } from '../../functions/http/segments';
 import { CAMPAIGN_COUNTER_SHARDS, counterIncrement } from '../../shared/domain/campaigns/campaign-counters';
 import { campaignMetricsSchema } from '../../shared/domain/campaigns/campaign-metrics';
 import { campaignSchema } from '../../shared/domain/campaigns/campaign-view';
+import { campaignsUsingTemplate } from '../../shared/domain/campaigns/template-usage';
 import { listSegmentReferences } from '../../shared/domain/segments/segment-references';
 import { createTemplate } from '../../shared/domain/templates/template-repository';
 import { templateCreateSchema } from '../../shared/domain/templates/template-schema';
@@ -329,5 +330,17 @@ describe('metrics', () => {
     expect(metrics.delivered).toBe(4);
     expect(metrics.opened).toEqual({ unique: 1, total: 3 });
     expect(metrics.rates).toMatchObject({ delivery: 1, open: 0.25 });
+  });
+});
+
+describe('template usage', () => {
+  it('lists the campaigns that can still send with a template, for the template delete guard', async () => {
+    const template = await createTemplate(owner(), templateCreateSchema.parse({ channel: 'email', name: 'Used', subject: 'Hi', html: '<p>Hi</p>' }));
+    const draft = await draftId({ name: 'Uses it', content: { templateId: template.templateId } });
+    const cancelled = await draftId({ name: 'Used it once', content: { templateId: template.templateId } });
+    await call(h, owner(), 'POST /v1/campaigns/{campaignId}/cancel', { params: { campaignId: cancelled } });
+    await draftId({ name: 'Inline' });
+    expect(await campaignsUsingTemplate(tenantId, template.templateId)).toEqual([{ kind: 'campaign', id: draft, name: 'Uses it' }]);
+    expect(await campaignsUsingTemplate(otherTenantId, template.templateId)).toEqual([]);
   });
 });
