@@ -64,7 +64,11 @@ function decodePath(rawPathEncoded: string): string | undefined {
 }
 
 function writeResponse(response: http.ServerResponse, result: GatewayResponse, requestId: string): void {
-  const headers: http.OutgoingHttpHeaders = { ...result.headers, 'apigw-requestid': requestId };
+  const headers: http.OutgoingHttpHeaders = {
+    ...result.headers,
+    'content-length': result.body.length,
+    'apigw-requestid': requestId,
+  };
   if (result.cookies.length > 0) headers['set-cookie'] = [...result.cookies];
   response.writeHead(result.statusCode, headers);
   response.end(result.body);

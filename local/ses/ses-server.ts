@@ -1,5 +1,13 @@
 import type { AddressInfo } from 'node:net';
-import startSesServer from 'aws-ses-v2-local';
+import sesServerModule from 'aws-ses-v2-local';
+
+type StartSesServer = typeof sesServerModule;
+/**
+ * aws-ses-v2-local is CommonJS with `exports.default`: Node's ESM loader (tsx) hands over the whole exports object as
+ * the default import, bundlers and vitest the function itself. Accept both.
+ */
+const startSesServer: StartSesServer =
+  typeof sesServerModule === 'function' ? sesServerModule : (sesServerModule as unknown as { default: StartSesServer }).default;
 
 export interface LocalSes {
   /** SES v2 API endpoint (AWS_ENDPOINT_URL_SESV2). */

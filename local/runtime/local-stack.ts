@@ -1,0 +1,261 @@
+/**
+ * The whole system on one machine, in one process: emulators for DynamoDB (dynalite + transaction shim), SQS
+ * (local-aws-sqs), SES v2 (aws-ses-v2-local) and EventBridge Scheduler (local/scheduler), and in front of them the
+ * very handler modules CDK deploys, reached the way AWS reaches them: an API Gateway stand-in, SQS event source
+ * mappings and schedule targets. Business code never knows it is local: only the AWS_ENDPOINT_URL_* variables differ.
+ *
+ * Handler modules (and anything that builds SDK clients or the logger at import time) are imported only after
+ * process.env is complete, which is why the scheduler and the seeder are imported dynamically below.
+ */
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { FUNCTIONS, type FunctionSpec } from '../../functions/manifest';
+import type { QueueId } from '../../shared/config/queues';
+import { keys } from '../../shared/store/keys';
+import { ensureTable } from '../dynamo/ensure-table';
+import { startLocalDynamo } from '../dynamo/local-dynamo';
+import { startGateway } from '../gateway/gateway-server';
+import { createQueuesWithDlqs } from '../queues/create-queues';
+import { isQueueFunction, startQueuePoller, type QueuePoller } from '../queues/poller';
+import { createSchedulesDlq, sendToDeadLetterQueue } from '../queues/schedules-dlq';
+import { startLocalSqs } from '../queues/sqs-server';
+import { startLocalSes } from '../ses/ses-server';
+import { LOCAL_ACCOUNT_ID, type AwsIdentity } from './aws-identity';
+import { createFunctionInvoker, type FunctionInvoker } from './function-invoker';
+import { endpointEnvironment, lambdaEnvironment, type LocalEndpoints } from './lambda-environment';
+import { REPO_ROOT, localStatePaths } from './paths';
+import { errorMessage, stdoutLog, type RuntimeLog } from './runtime-log';
+import { readStackFile, writeStackFile, type StackFile } from './stack-file';
+import { STARTUP_RECOVERY } from './startup-recovery';
+import { startTtlSweeper } from './ttl-sweeper';
+
+/** The CDK app's retry policy for recurring schedules (infra/schedules.ts RETRY_POLICY). */
+const RECURRING_SCHEDULE_RETRY_POLICY = { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 300 };
+
+export interface LocalStackOptions {
+  /** Where `.local/` lives; the repo root by default. */
+  rootDir?: string;
+  /** Folder for stack.json and data/; `<rootDir>/.local` by default. */
+  stateDir?: string;
+  stage?: string;
+  region?: string;
+  /** 0 = a free port. The API defaults to 3000, emulators to free ports. */
+  ports?: { api?: number; dynamodb?: number; sqs?: number; ses?: number; scheduler?: number };
+  /** Keep DynamoDB and schedules on disk under `<stateDir>/data` (default). Off: in memory, gone at stop. */
+  persist?: boolean;
+  /** Handler log level (Powertools); INFO unless LOG_LEVEL/POWERTOOLS_LOG_LEVEL says otherwise. */
+  logLevel?: string;
+  log?: RuntimeLog;
+  /** Queue long-poll wait (20 s as Lambda's pollers; tests shorten it so stop() is quick). */
+  pollWaitSeconds?: number;
+  ttlSweepIntervalMs?: number;
+  schedulerTickMs?: number;
+  /** Used for the demo seed's anchor ("today"); the wall clock by default. */
+  now?: () => Date;
+  /** Functions to mount; the manifest by default. */
+  functions?: readonly FunctionSpec[];
+  /**
+   * Seeds the tenant stack.json hands out, on first start: the demo tenant (local/seed) by default. Tests that only
+   * need a working key pass a lighter one. Imported or called only after process.env is complete.
+   */
+  seedTenant?: (options: { anchor: Date; stage: string; log: RuntimeLog }) => Promise<SeededTenant>;
+}
+
+export type SeededTenant = Pick<StackFile, 'tenantId' | 'apiKeys'>;
+
+async function seedDemoTenantWithStats(options: { anchor: Date; stage: string; log: RuntimeLog }): Promise<SeededTenant> {
+  const { seedDemoTenant } = await import('../seed/seed-demo-tenant');
+  return seedDemoTenant({
+    anchor: options.anchor,
+    stage: options.stage,
+    onStats: (stats) =>
+      options.log(
+        `[stack] seeded the demo tenant: ${stats.customers} customers, ${stats.items} items ` +
+          `(generated in ${stats.generateMs} ms, written in ${stats.writeMs} ms)`,
+      ),
+  });
+}
+
+export interface LocalStack {
+  readonly info: StackFile;
+  readonly stackFile: string;
+  readonly invoker: FunctionInvoker;
+  stop(): Promise<void>;
+}
+
+type Stop = () => Promise<void>;
+
+async function tenantExists(client: DynamoDBClient, tableName: string, tenantId: string): Promise<boolean> {
+  const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: marshall(keys.tenant(tenantId)) }));
+  return Item !== undefined;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const rootDir = options.rootDir ?? REPO_ROOT;
+  const stateDir = options.stateDir ?? join(rootDir, '.local');
+  const { dataDir, stackFile: stackFilePath } = localStatePaths(stateDir);
+  const stage = options.stage ?? 'dev';
+  const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
+  const identity: AwsIdentity = { region, accountId: LOCAL_ACCOUNT_ID };
+  const tableName = `facet-${stage}`;
+  const persist = options.persist ?? true;
+  const log = options.log ?? stdoutLog;
+  const functions = options.functions ?? FUNCTIONS;
+  const now = options.now ?? (() => new Date());
+  const logLevel = options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'INFO';
+  const ports = options.ports ?? {};
+
+  // The API stops first, so no request arrives while the rest shuts down; everything else in reverse start order.
+  const stopFirst: Stop[] = [];
+  const stops: Stop[] = [];
+  const stopAll = async () => {
+    for (const stop of [...stopFirst.splice(0), ...stops.splice(0).reverse()]) {
+      try {
+        await stop();
+      } catch (error) {
+        log(`[stack] stop step failed: ${errorMessage(error)}`);
+      }
+    }
+  };
+
+  // Every SDK client below, and every one the handlers create, finds region and credentials here.
+  Object.assign(process.env, { AWS_REGION: region, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
+  delete process.env.AWS_PROFILE;
+  if (persist) mkdirSync(dataDir, { recursive: true });
+
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolveReady) => (markReady = resolveReady));
+  const invoker = createFunctionInvoker({ rootDir, stage, identity });
+
+  try {
+    // The API binds first: its URL is part of the environment (PUBLIC_API_URL). Requests wait for `ready`.
+    const gateway = await startGateway({ functions, invoker, identity, log, port: ports.api ?? 3000, whenReady: ready });
+    stopFirst.push(gateway.stop);
+
+    const dynamo = await startLocalDynamo({
+      ...(persist ? { dataDir: join(dataDir, 'dynamo') } : {}),
+      ...(ports.dynamodb ? { port: ports.dynamodb } : {}),
+    });
+    stops.push(dynamo.stop);
+    const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region });
+    stops.push(async () => dynamoClient.destroy());
+    await ensureTable(dynamoClient, tableName);
+
+    const sqsServer = await startLocalSqs({ region, ...(ports.sqs ? { port: ports.sqs } : {}) });
+    stops.push(sqsServer.stop);
+    const sqs = new SQSClient({ endpoint: sqsServer.endpoint, region });
+    stops.push(async () => sqs.destroy());
+    const queues = await createQueuesWithDlqs(sqs, stage);
+    const schedulesDlq = await createSchedulesDlq(sqs, stage);
+    const queueUrls = Object.fromEntries(Object.entries(queues).map(([id, queue]) => [id, queue.url])) as Record<QueueId, string>;
+
+    const ses = await startLocalSes({ ...(ports.ses ? { port: ports.ses } : {}) });
+    stops.push(ses.stop);
+
+    // Complete before the scheduler module loads: it builds the Powertools logger the handlers share at import.
+    Object.assign(
+      process.env,
+      lambdaEnvironment({
+        stage,
+        region,
+        accountId: identity.accountId,
+        tableName,
+        queueUrls,
+        publicApiUrl: gateway.url,
+        schedulesDlqArn: schedulesDlq.arn,
+        logLevel,
+      }),
+    );
+    const schedulerModule = await import('../scheduler');
+    const scheduler = await schedulerModule.startLocalScheduler({
+      ...(ports.scheduler ? { port: ports.scheduler } : {}),
+      ...(persist ? { dataFile: join(dataDir, 'scheduler.jsonl') } : {}),
+      invokeTarget: schedulerModule.manifestLambdaTargets({ stage, runner: invoker, functions }),
+      sendToDlq: (deadLetter) => sendToDeadLetterQueue(sqs, deadLetter),
+      ...(options.schedulerTickMs === undefined ? {} : { tickMs: options.schedulerTickMs }),
+      accountId: identity.accountId,
+      region,
+    });
+    stops.push(scheduler.stop);
+
+    const endpoints: LocalEndpoints = { dynamodb: dynamo.endpoint, sqs: sqsServer.endpoint, ses: ses.endpoint, scheduler: scheduler.endpoint };
+    Object.assign(process.env, endpointEnvironment(endpoints));
+
+    const schedulerClient = new SchedulerClient({ endpoint: scheduler.endpoint, region });
+    await schedulerModule.registerManifestSchedules(schedulerClient, {
+      stage,
+      region,
+      accountId: identity.accountId,
+      functions,
+      deadLetterQueueArn: schedulesDlq.arn,
+      retryPolicy: RECURRING_SCHEDULE_RETRY_POLICY,
+    });
+    schedulerClient.destroy();
+
+    const pollers: QueuePoller[] = functions.filter(isQueueFunction).map((spec) =>
+      startQueuePoller({
+        sqs,
+        spec,
+        queue: queues[spec.trigger.queue],
+        region,
+        invoker,
+        log,
+        ...(options.pollWaitSeconds === undefined ? {} : { waitTimeSeconds: options.pollWaitSeconds }),
+      }),
+    );
+    // Stopped before the SQS client is destroyed, so in-flight batches finish (and delete their messages).
+    stops.push(async () => {
+      await Promise.all(pollers.map((poller) => poller.stop()));
+    });
+
+    const ttl = startTtlSweeper({
+      client: dynamoClient,
+      tableName,
+      log,
+      ...(options.ttlSweepIntervalMs === undefined ? {} : { intervalMs: options.ttlSweepIntervalMs }),
+    });
+    stops.push(ttl.stop);
+
+    const previous = persist ? readStackFile(stackFilePath) : undefined;
+    const demo: SeededTenant =
+      previous && previous.tableName === tableName && (await tenantExists(dynamoClient, tableName, previous.tenantId))
+        ? { tenantId: previous.tenantId, apiKeys: previous.apiKeys }
+        : await (options.seedTenant ?? seedDemoTenantWithStats)({ anchor: now(), stage, log });
+
+    for (const recovery of STARTUP_RECOVERY) {
+      const spec = functions.find((fn) => fn.id === recovery.functionId);
+      if (!spec) continue;
+      try {
+        await invoker.invoke(spec, recovery.event);
+      } catch (error) {
+        log(`[stack] ${recovery.functionId} at start (${recovery.why}) failed: ${errorMessage(error)}`);
+      }
+    }
+
+    const info: StackFile = {
+      apiUrl: gateway.url,
+      tenantId: demo.tenantId,
+      apiKeys: demo.apiKeys,
+      mailViewerUrl: ses.mailViewerUrl,
+      endpoints,
+      tableName,
+      queueUrls,
+      stage,
+      region,
+    };
+    writeStackFile(stackFilePath, { ...info, pid: process.pid });
+    // On stop the file stays (the demo keys live only there) but no longer claims a running process.
+    stops.unshift(async () => writeStackFile(stackFilePath, info));
+    markReady();
+
+    return { info, stackFile: stackFilePath, invoker, stop: stopAll };
+  } catch (error) {
+    markReady();
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,124 @@
+import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../shared/auth/roles';
+import { startLocalStack, type LocalStack, type SeededTenant } from '../../local/runtime/local-stack';
+import { silentLog } from '../../local/runtime/runtime-log';
+
+const stateDir = mkdtempSync(join(tmpdir(), 'facet-local-stack-'));
+let seeded = 0;
+
+/** The demo seed writes 2,000 customers; this smoke test only needs a tenant with a key per role. */
+async function seedSmallTenant(): Promise<SeededTenant> {
+  seeded += 1;
+  const { createTenant } = await import('../../shared/domain/tenants/tenant-repository');
+  const { createStaffMember } = await import('../../shared/domain/staff/staff-repository');
+  const tenant = await createTenant({ name: 'Smoke Test Jewellers', owner: { name: 'Olive Owner', email: 'owner@smoke.example' } });
+  const system = { tenantId: tenant.tenantId, staffId: 'system', role: 'system' } as const;
+  const apiKeys = { owner: tenant.apiKey } as Record<Role, string>;
+  for (const role of ['manager', 'salesperson', 'workshop', 'accountant'] as const) {
+    apiKeys[role] = (await createStaffMember(system, { name: `${role} one`, email: `${role}@smoke.example`, role })).issued.apiKey;
+  }
+  return { tenantId: tenant.tenantId, apiKeys };
+}
+
+const portOf = (url: string) => Number(new URL(url).port);
+
+/**
+ * The restart reuses the emulator ports: it happens inside one test process, where the handlers' module-level SDK
+ * clients (created once per container, as in Lambda) keep the endpoints they resolved on first use.
+ */
+const start = (previous?: LocalStack['info']) =>
+  startLocalStack({
+    stateDir,
+    ports: previous
+      ? {
+          api: portOf(previous.apiUrl),
+          dynamodb: portOf(previous.endpoints.dynamodb),
+          sqs: portOf(previous.endpoints.sqs),
+          ses: portOf(previous.endpoints.ses),
+          scheduler: portOf(previous.endpoints.scheduler),
+        }
+      : { api: 0 },
+    log: silentLog,
+    pollWaitSeconds: 1,
+    seedTenant: seedSmallTenant,
+  });
+
+let stack: LocalStack | undefined;
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('local stack (npm start), end to end', () => {
+  it('serves the API through the gateway, the authorizer and the deployed handlers, and writes stack.json', async () => {
+    stack = await start();
+    const { info } = stack;
+
+    const health = await fetch(`${info.apiUrl}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok' });
+
+    const settings = await fetch(`${info.apiUrl}/v1/settings`, { headers: { authorization: `Bearer ${info.apiKeys.owner}` } });
+    expect(settings.status).toBe(200);
+    expect(await settings.json()).toMatchObject({ name: 'Smoke Test Jewellers' });
+
+    const refused = await fetch(`${info.apiUrl}/v1/settings`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${info.apiKeys.salesperson}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Renamed' }),
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+
+    const file = JSON.parse(readFileSync(join(stateDir, 'stack.json'), 'utf8')) as Record<string, unknown>;
+    expect(file).toMatchObject({
+      apiUrl: info.apiUrl,
+      tenantId: info.tenantId,
+      apiKeys: info.apiKeys,
+      mailViewerUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/),
+      endpoints: {
+        dynamodb: expect.stringMatching(/^http:/),
+        sqs: expect.stringMatching(/^http:/),
+        ses: expect.stringMatching(/^http:/),
+        scheduler: expect.stringMatching(/^http:/),
+      },
+      tableName: 'facet-dev',
+      queueUrls: { domainEvents: expect.stringMatching(/facet-dev-domain-events$/) },
+      pid: process.pid,
+    });
+    expect(Object.keys(info.apiKeys).sort()).toEqual(['accountant', 'manager', 'owner', 'salesperson', 'workshop']);
+    expect(process.env).toMatchObject({
+      TABLE_NAME: 'facet-dev',
+      STAGE: 'dev',
+      PUBLIC_API_URL: info.apiUrl,
+      POWERTOOLS_SERVICE_NAME: 'facet',
+      AWS_ENDPOINT_URL_DYNAMODB: info.endpoints.dynamodb,
+      AWS_ENDPOINT_URL_SQS: info.endpoints.sqs,
+      AWS_ENDPOINT_URL_SESV2: info.endpoints.ses,
+      AWS_ENDPOINT_URL_SCHEDULER: info.endpoints.scheduler,
+      QUEUE_URL_DOMAIN_EVENTS: info.queueUrls.domainEvents,
+    });
+
+    const scheduler = new SchedulerClient({ endpoint: info.endpoints.scheduler });
+    const { Schedules } = await scheduler.send(new ListSchedulesCommand({ GroupName: 'facet-dev' }));
+    scheduler.destroy();
+    expect(Schedules?.map((s) => s.Name)).toContain('facet-dev-outbox-sweeper');
+  });
+
+  it('keeps the data and the demo keys across a restart, without reseeding', async () => {
+    const before = stack!.info;
+    await stack!.stop();
+    stack = undefined;
+    expect(JSON.parse(readFileSync(join(stateDir, 'stack.json'), 'utf8'))).not.toHaveProperty('pid');
+
+    stack = await start(before);
+    expect(seeded).toBe(1);
+    expect(stack.info.tenantId).toBe(before.tenantId);
+    const settings = await fetch(`${stack.info.apiUrl}/v1/settings`, { headers: { authorization: `Bearer ${before.apiKeys.manager}` } });
+    expect(settings.status).toBe(200);
+  });
+});
