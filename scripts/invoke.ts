@@ -127,23 +127,29 @@ export function retarget(
   return copy;
 }
 
-function readStack(root: string): LocalStackFile {
-  const file = resolve(root, '.local/stack.json');
+function readStack(file: string): LocalStackFile {
   if (!existsSync(file)) throw new Error(`No local stack (${file}); start one with \`npm start\`.`);
   return JSON.parse(readFileSync(file, 'utf8')) as LocalStackFile;
 }
 
-async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: { role: { type: 'string' }, path: { type: 'string', multiple: true } },
-  });
-  const [functionId, eventArg] = positionals;
-  if (!functionId || !eventArg) throw new Error('Usage: npx tsx scripts/invoke.ts <function-id> <event-file> [--role owner] [--path name=value]');
-  const root = process.cwd();
-  const spec = findFunction(functionId);
-  const event = JSON.parse(readFileSync(sampleEventPath(root, functionId, eventArg), 'utf8')) as unknown;
-  const stack = readStack(root);
+export interface InvokeSampleOptions {
+  functionId: string;
+  /** A path, or a case name under events/<function-id>/. */
+  event: string;
+  /** Repository root (events/, handler modules); default the current directory. */
+  root?: string;
+  /** Default `<root>/.local/stack.json`. */
+  stackFile?: string;
+  role?: Role;
+  pathOverrides?: Record<string, string>;
+}
+
+/** Sets up the local stack's environment, re-points the sample at the demo tenant and invokes the handler. */
+export async function invokeSample(options: InvokeSampleOptions): Promise<{ result: unknown; requestId: string; durationMs: number }> {
+  const root = options.root ?? process.cwd();
+  const spec = findFunction(options.functionId);
+  const event = JSON.parse(readFileSync(sampleEventPath(root, options.functionId, options.event), 'utf8')) as unknown;
+  const stack = readStack(options.stackFile ?? resolve(root, '.local/stack.json'));
   Object.assign(process.env, await localEnvironment(stack));
 
   // Imported only now: module-level SDK clients must see the local endpoints set just above.
@@ -152,25 +158,48 @@ async function main(): Promise<void> {
   const { hashApiKey } = await import('../shared/domain/staff/api-key');
   const { resolveApiKey } = await import('../shared/domain/staff/staff-repository');
 
-  const role = (values.role as Role | undefined) ?? sampleRole(event) ?? 'owner';
+  const role = options.role ?? sampleRole(event) ?? 'owner';
   if (!ROLES.includes(role)) throw new Error(`--role is one of ${ROLES.join(', ')}`);
   const apiKey = stack.apiKeys?.[role];
   const holder = apiKey ? await resolveApiKey(hashApiKey(apiKey)) : undefined;
   const principal = holder ? { tenantId: holder.tenantId, staffId: holder.staffId, role } : undefined;
-  const pathOverrides = Object.fromEntries((values.path ?? []).map((pair) => pair.split('=', 2) as [string, string]));
-  const prepared = retarget(event, { ...(principal ? { principal } : {}), ...(apiKey ? { apiKey } : {}), pathOverrides });
+  const prepared = retarget(event, {
+    ...(principal ? { principal } : {}),
+    ...(apiKey ? { apiKey } : {}),
+    ...(options.pathOverrides ? { pathOverrides: options.pathOverrides } : {}),
+  });
 
   const invoker = createFunctionInvoker({
     rootDir: root,
     stage: process.env.STAGE!,
     identity: { region: process.env.AWS_REGION!, accountId: LOCAL_ACCOUNT_ID },
   });
-  const { result, requestId, durationMs } = await invoker.invoke<unknown>(spec, prepared);
-  const shown = isObject(result) && typeof result.body === 'string' && /json/.test(String((result.headers as Json | undefined)?.['content-type'] ?? ''))
-    ? { ...result, body: JSON.parse(result.body) as unknown }
-    : result;
-  process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
-  process.stderr.write(`${spec.id}: request ${requestId}, ${durationMs} ms\n`);
+  return invoker.invoke<unknown>(spec, prepared);
+}
+
+/** An HTTP result with a JSON body, body parsed, for reading. */
+export function readable(result: unknown): unknown {
+  if (!isObject(result) || typeof result.body !== 'string') return result;
+  const contentType = String((result.headers as Json | undefined)?.['content-type'] ?? '');
+  return /json/.test(contentType) ? { ...result, body: JSON.parse(result.body) as unknown } : result;
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { role: { type: 'string' }, path: { type: 'string', multiple: true } },
+  });
+  const [functionId, event] = positionals;
+  if (!functionId || !event) throw new Error('Usage: npx tsx scripts/invoke.ts <function-id> <event-file> [--role owner] [--path name=value]');
+  const pathOverrides = Object.fromEntries((values.path ?? []).map((pair) => pair.split('=', 2) as [string, string]));
+  const { result, requestId, durationMs } = await invokeSample({
+    functionId,
+    event,
+    pathOverrides,
+    ...(values.role ? { role: values.role as Role } : {}),
+  });
+  process.stdout.write(`${JSON.stringify(readable(result), null, 2)}\n`);
+  process.stderr.write(`${functionId}: request ${requestId}, ${durationMs} ms\n`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
