@@ -3,9 +3,11 @@ import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as segmentsApi } from '../../functions/http/segments';
 import { CAMPAIGN_COUNTER_SHARDS, counterIncrement } from '../../shared/domain/campaigns/campaign-counters';
+import { runCampaignCommand, systemActor } from '../../shared/domain/campaigns/campaign-lifecycle';
 import { campaignMetricsSchema } from '../../shared/domain/campaigns/campaign-metrics';
 import { campaignSchema } from '../../shared/domain/campaigns/campaign-view';
 import { campaignsUsingTemplate } from '../../shared/domain/campaigns/template-usage';
+import { defaultLifecycleDeps } from '../../shared/domain/campaigns/default-deps';
 import { listSegmentReferences } from '../../shared/domain/segments/segment-references';
 import { createTemplate } from '../../shared/domain/templates/template-repository';
 import { templateCreateSchema } from '../../shared/domain/templates/template-schema';
@@ -342,5 +344,20 @@ describe('template usage', () => {
     await draftId({ name: 'Inline' });
     expect(await campaignsUsingTemplate(tenantId, template.templateId)).toEqual([{ kind: 'campaign', id: draft, name: 'Uses it' }]);
     expect(await campaignsUsingTemplate(otherTenantId, template.templateId)).toEqual([]);
+  });
+});
+
+describe('completion by the pipeline', () => {
+  it('moves a sending campaign to sent once, and lets go of its segment', async () => {
+    const campaignId = await draftId({ recipients: { segmentId: 'sys_new' } });
+    await call(h, owner(), 'POST /v1/campaigns/{campaignId}/send', { params: { campaignId } });
+    const deps = { ...defaultLifecycleDeps, sendPort: h.sendPort, now: h.clock.now };
+    const sent = await runCampaignCommand(systemActor(tenantId), campaignId, { type: 'complete' }, deps);
+    expect(sent).toMatchObject({ status: 'sent', completedAt: h.clock.now().toISOString() });
+    expect(await listSegmentReferences(tenantId, 'sys_new')).not.toContainEqual(expect.objectContaining({ ownerId: campaignId }));
+    await expect(runCampaignCommand(systemActor(tenantId), campaignId, { type: 'complete' }, deps)).rejects.toMatchObject({
+      status: 409,
+      extensions: { currentStatus: 'sent' },
+    });
   });
 });

@@ -34,15 +34,16 @@ export interface LifecycleDeps {
   readonly now: () => Date;
 }
 
-type SystemActor = { tenantId: string; staffId: 'system'; role: 'system' };
-type Actor = Principal | SystemActor;
+export type SystemActor = { tenantId: string; staffId: 'system'; role: 'system' };
+/** A staff member, or the system (the dispatcher, the pipeline's reconciler completing a send, the reputation guard pausing one). */
+export type CampaignActor = Principal | SystemActor;
 
-const systemActor = (tenantId: string): SystemActor => ({ tenantId, staffId: 'system', role: 'system' });
+export const systemActor = (tenantId: string): SystemActor => ({ tenantId, staffId: 'system', role: 'system' });
 
 /** The stored campaign after a write: one revision on from the one read. */
 const written = (campaign: Campaign, readRevision: number): Campaign => ({ ...campaign, revision: readRevision + 1 });
 
-function statusAudit(actor: Actor, campaignId: string, from: CampaignStatus, to: CampaignStatus, at: string, detail?: string) {
+function statusAudit(actor: CampaignActor, campaignId: string, from: CampaignStatus, to: CampaignStatus, at: string, detail?: string) {
   return auditItem(
     actor,
     {
@@ -168,7 +169,7 @@ export type CampaignStatusCommand = Exclude<CampaignCommand, { type: 'schedule' 
  * the pipeline's reconciler.
  */
 export async function runCampaignCommand(
-  actor: Actor,
+  actor: CampaignActor,
   campaignId: string,
   command: CampaignStatusCommand,
   deps: LifecycleDeps,
