@@ -5,39 +5,24 @@
  *
  * `<event-file>` is a path, or a case name under events/<function-id>/ (`create-customer` for
  * events/api-customers/create-customer.json). The environment comes from `.local/stack.json` (written by `npm start`):
- * endpoints, table, stage and queue URLs, exactly as the local runtime gives them to its functions.
+ * endpoints, table, stage and queue URLs, turned into the variables the local runtime gives its functions.
  *
  * Samples carry made-up ids, so by default an HTTP or authorizer sample is re-pointed at the demo tenant: the caller
  * becomes the demo staff member of the sample's role (or `--role`), resolved from that role's demo API key. `--path`
  * replaces a path parameter (and the path) so a request can name a real customer of the demo book.
  */
-import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FUNCTIONS, type FunctionSpec } from '../functions/manifest';
 import { ROLES, type Principal, type Role } from '../shared/auth/roles';
-import { QUEUES, physicalQueueName, type QueueId } from '../shared/config/queues';
-
-export interface LocalStackFile {
-  apiUrl?: string;
-  tenantId?: string;
-  apiKeys?: Partial<Record<Role, string>>;
-  tableName?: string;
-  stage?: string;
-  region?: string;
-  endpoints?: Record<string, string>;
-  queueUrls?: Partial<Record<QueueId, string>>;
-}
-
-const ENDPOINT_ENV: Record<string, string> = {
-  dynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
-  sqs: 'AWS_ENDPOINT_URL_SQS',
-  ses: 'AWS_ENDPOINT_URL_SESV2',
-  sesv2: 'AWS_ENDPOINT_URL_SESV2',
-  scheduler: 'AWS_ENDPOINT_URL_SCHEDULER',
-};
+import type { QueueId } from '../shared/config/queues';
+import { schedulesDlqName } from '../local/queues/schedules-dlq';
+import { LOCAL_ACCOUNT_ID } from '../local/runtime/aws-identity';
+import { endpointEnvironment, lambdaEnvironment } from '../local/runtime/lambda-environment';
+import { stackFileSchema, type StackFile } from '../local/runtime/stack-file';
 
 export const eventsDir = (root: string) => resolve(root, 'events');
 
@@ -55,34 +40,35 @@ export function sampleEventPath(root: string, functionId: string, fileOrCase: st
   return found;
 }
 
-/** The environment a function sees in the local stack. Queue URLs the stack file lacks are looked up by name. */
-export async function localEnvironment(stack: LocalStackFile): Promise<Record<string, string>> {
-  const out: Record<string, string> = {
-    TABLE_NAME: stack.tableName ?? 'facet-local',
-    STAGE: stack.stage ?? 'local',
-    AWS_REGION: stack.region ?? process.env.AWS_REGION ?? 'us-east-1',
-    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
-    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-  };
-  if (stack.apiUrl) out.PUBLIC_API_URL = stack.apiUrl;
-  for (const [service, url] of Object.entries(stack.endpoints ?? {})) {
-    const variable = ENDPOINT_ENV[service];
-    if (variable) out[variable] = url;
+/**
+ * The environment a function sees in the running local stack: the same variables the local runtime (and CDK) set, from
+ * local/runtime/lambda-environment.ts, with the stack file's endpoints, table and queue URLs.
+ */
+export async function localEnvironment(stack: StackFile): Promise<Record<string, string>> {
+  const sqs = new SQSClient({
+    endpoint: stack.endpoints.sqs,
+    region: stack.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: schedulesDlqName(stack.stage) }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    return {
+      ...lambdaEnvironment({
+        stage: stack.stage,
+        region: stack.region,
+        accountId: LOCAL_ACCOUNT_ID,
+        tableName: stack.tableName,
+        queueUrls: stack.queueUrls as Record<QueueId, string>,
+        publicApiUrl: stack.apiUrl,
+        schedulesDlqArn: Attributes?.QueueArn ?? '',
+        logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+      }),
+      ...endpointEnvironment(stack.endpoints),
+    };
+  } finally {
+    sqs.destroy();
   }
-  const sqsEndpoint = stack.endpoints?.sqs;
-  for (const id of Object.keys(QUEUES) as QueueId[]) {
-    let url = stack.queueUrls?.[id];
-    if (!url && sqsEndpoint) {
-      const sqs = new SQSClient({ endpoint: sqsEndpoint, region: out.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-      try {
-        url = (await sqs.send(new GetQueueUrlCommand({ QueueName: physicalQueueName(out.STAGE!, QUEUES[id]) }))).QueueUrl;
-      } finally {
-        sqs.destroy();
-      }
-    }
-    if (url) out[QUEUES[id].urlEnv] = url;
-  }
-  return out;
 }
 
 type Json = Record<string, unknown>;
@@ -127,9 +113,11 @@ export function retarget(
   return copy;
 }
 
-function readStack(file: string): LocalStackFile {
+function readStack(file: string): StackFile {
   if (!existsSync(file)) throw new Error(`No local stack (${file}); start one with \`npm start\`.`);
-  return JSON.parse(readFileSync(file, 'utf8')) as LocalStackFile;
+  const parsed = stackFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file} is not a local stack file: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  return parsed.data;
 }
 
 export interface InvokeSampleOptions {
@@ -154,7 +142,6 @@ export async function invokeSample(options: InvokeSampleOptions): Promise<{ resu
 
   // Imported only now: module-level SDK clients must see the local endpoints set just above.
   const { createFunctionInvoker } = await import('../local/runtime/function-invoker');
-  const { LOCAL_ACCOUNT_ID } = await import('../local/runtime/aws-identity');
   const { hashApiKey } = await import('../shared/domain/staff/api-key');
   const { resolveApiKey } = await import('../shared/domain/staff/staff-repository');
 

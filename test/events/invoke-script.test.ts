@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant } from '../../shared/domain/tenants/tenant-repository';
 import { logger } from '../../shared/observability/logger';
-import { invokeSample, readable, type LocalStackFile } from '../../scripts/invoke';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createSchedulesDlq } from '../../local/queues/schedules-dlq';
+import type { StackFile } from '../../local/runtime/stack-file';
+import { invokeSample, readable } from '../../scripts/invoke';
 import { startEmulators, type TestEmulators } from '../support/emulators';
 import { receiveAll } from './sqs-messages';
 
@@ -19,14 +22,20 @@ beforeAll(async () => {
   stack = await startEmulators({ sqs: true });
   const tenant = await createTenant({ name: 'Invoke', owner: { name: 'O', email: 'o@example.com' } });
   tenantId = tenant.tenantId;
-  const file: LocalStackFile = {
+  // What `npm start` also creates: the schedules' dead-letter queue, whose ARN functions are given.
+  const sqs = new SQSClient({ endpoint: stack.endpoints.sqs });
+  await createSchedulesDlq(sqs, 'test');
+  sqs.destroy();
+  const file: StackFile = {
     apiUrl: 'http://127.0.0.1:3999',
     tenantId,
-    apiKeys: { owner: tenant.apiKey },
+    apiKeys: { owner: tenant.apiKey, manager: 'unused', salesperson: 'unused', workshop: 'unused', accountant: 'unused' },
+    mailViewerUrl: 'http://127.0.0.1:3998',
     tableName: stack.tableName,
+    queueUrls: stack.queueUrls,
     stage: 'test',
     region: process.env.AWS_REGION!,
-    endpoints: { dynamodb: stack.endpoints.dynamodb, sqs: stack.endpoints.sqs! },
+    endpoints: { dynamodb: stack.endpoints.dynamodb, sqs: stack.endpoints.sqs!, ses: 'http://127.0.0.1:1', scheduler: 'http://127.0.0.1:2' },
   };
   stackFile = join(mkdtempSync(join(tmpdir(), 'facet-invoke-')), 'stack.json');
   writeFileSync(stackFile, JSON.stringify(file));
@@ -42,7 +51,7 @@ describe('scripts/invoke', () => {
     expect(response.statusCode).toBe(202);
     expect(response.body.rows).toBe(2);
     importId = response.body.importId;
-    // The queue URL was looked up by name from the stack's SQS endpoint, so the chunk landed on the real queue.
+    // The queue URL came from the stack file, so the chunk landed on the stack's queue.
     const messages = await receiveAll(stack.queueUrls.imports);
     expect(messages.map((m) => (JSON.parse(m.Body ?? '{}') as { tenantId: string }).tenantId)).toEqual([tenantId]);
   });
