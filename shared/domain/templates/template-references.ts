@@ -2,12 +2,11 @@
  * What still uses a template, asked before it is deleted: deleting a template a scheduled campaign or a live automation
  * renders from would break that send.
  *
- * HOOK for the campaigns and automations work: nothing references templates yet, so the list of checks is empty.
- * When campaigns (and later automations) store a `templateId`, add a check here that returns the campaigns using the
- * template in a state that will still render it (draft, scheduled, sending, paused). Deleting then answers 409 with
- * the references (see deleteTemplate). A campaign created between the check and the delete is not caught; a campaign
- * should therefore copy the template's content when it is scheduled rather than read it at send time.
+ * Each feature that stores a `templateId` contributes one check returning its users in a state that will still render
+ * the template; deleting then answers 409 with the references (see deleteTemplate). A campaign created between the
+ * check and the delete is not caught; a campaign therefore copies the template's content when it starts sending.
  */
+import { campaignsUsingTemplate } from '../campaigns/template-usage';
 
 export interface TemplateReference {
   kind: 'campaign' | 'automation';
@@ -17,7 +16,7 @@ export interface TemplateReference {
 
 export type TemplateReferenceCheck = (tenantId: string, templateId: string) => Promise<TemplateReference[]>;
 
-export const TEMPLATE_REFERENCE_CHECKS: readonly TemplateReferenceCheck[] = [];
+export const TEMPLATE_REFERENCE_CHECKS: readonly TemplateReferenceCheck[] = [campaignsUsingTemplate];
 
 export async function findTemplateReferences(
   tenantId: string,
