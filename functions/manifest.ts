@@ -143,7 +143,8 @@ export const FUNCTIONS = [
     entry: 'functions/http/segments.ts',
     description: 'Segments: system and saved segments, counts and previews against the live book, segment jobs.',
     timeoutSeconds: 29,
-    memoryMb: 1024,
+    // A count is bound by unmarshalling the book on one thread: 1,769 MB is one full vCPU (see segment-service.ts).
+    memoryMb: 1769,
     trigger: http(segmentRoutes),
     access: { table: 'readwrite', sendTo: ['segmentJobs'] },
   },
@@ -152,7 +153,7 @@ export const FUNCTIONS = [
     entry: 'functions/queue/segment-jobs.ts',
     description: 'Counts and previews of books too large for a request: reads the book in checkpointed steps.',
     timeoutSeconds: 900,
-    memoryMb: 1024,
+    memoryMb: 1769,
     trigger: { kind: 'queue', queue: 'segmentJobs', batchSize: 1, maxConcurrency: 2 },
     access: { table: 'readwrite', sendTo: ['segmentJobs'] },
   },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant } from '../../shared/domain/tenants/tenant-repository';
+import { evaluateAudience } from '../../shared/domain/segments/segment-service';
 import { SYSTEM_SEGMENT_IDS } from '../../shared/domain/segments/system-segments';
 import { logger } from '../../shared/observability/logger';
 import { startEmulators, type TestEmulators } from '../support/emulators';
@@ -216,5 +217,18 @@ describe('saved segments', () => {
     // Their book is empty: the same rule counts nobody of ours.
     const theirs = await segments(stranger, 'POST /v1/segments/preview', { body: { rule: { type: 'never_purchased' } } });
     expect(theirs.body).toMatchObject({ count: 0, customers: [] });
+  });
+});
+
+describe('audiences for campaigns and automations', () => {
+  it('stream every match of a saved segment or an inline rule, evaluated now', async () => {
+    const bySegment: string[] = [];
+    const outcome = await evaluateAudience(tenantId, { segmentId: 'sys_high_value' }, { onMatch: (c) => bySegment.push(c.customerId) });
+    expect(bySegment.sort()).toEqual([ids.Alice, ids.Bob].sort());
+    expect(outcome.result.count).toBe(2);
+    const inline: string[] = [];
+    await evaluateAudience(tenantId, { rule: LAPSED_WATCH_CUSTOMERS }, { onMatch: (c) => inline.push(c.customerId) });
+    expect(inline).toEqual([ids.Carol]);
+    await expect(evaluateAudience(otherTenantId, { segmentId: 'no-such' }, { onMatch: () => undefined })).rejects.toMatchObject({ status: 404 });
   });
 });

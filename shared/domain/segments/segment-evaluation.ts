@@ -7,7 +7,7 @@
  *    whole twice;
  *  - read units are summed from ConsumedCapacity over both passes and the purchase reads.
  */
-import type { BookAttribute } from './book-customer';
+import type { BookAttribute, BookCustomer } from './book-customer';
 import { bookFinished, emptyReadStats, streamBook, type AttributePaths, type BookReadStats, type BookShardReader, type ShardCursors } from './book-reader';
 import type { SegmentPlan } from './compile-rule';
 import { collectSpendDistribution, evaluateStream, type PurchaseReader, type StreamResult } from './evaluate-stream';
@@ -36,6 +36,8 @@ export interface EvaluationRequest {
   explainLimit?: number;
   /** Matching ids to keep (default none: a count needs only the number). */
   idLimit?: number;
+  /** Called for every match as it is decided (campaign recipient expansion streams from here). */
+  onMatch?: (customer: BookCustomer) => void;
   /** Abandon the evaluation (throws `EvaluationDeadlineExceeded`) once this instant (epoch ms) passes. */
   deadlineMs?: number;
 }
@@ -96,11 +98,7 @@ export async function evaluateBook(access: BookAccess, request: EvaluationReques
     plan,
     () => withDeadline(streamBook(access.reader, { attributes, stats: evaluationStats }), request.deadlineMs),
     context,
-    {
-      idLimit: request.idLimit ?? 0,
-      explainLimit: request.explainLimit ?? 0,
-      ...(access.purchases ? { purchases: access.purchases } : {}),
-    },
+    runOptions(access, request),
   );
   passes += 1;
   return {
@@ -142,16 +140,21 @@ export async function evaluateSlice(access: BookAccess, request: SliceRequest): 
     request.plan,
     () => streamBook(access.reader, { attributes, stats, cursors: request.cursors, shouldStop }),
     request.context,
-    {
-      idLimit: request.idLimit ?? 0,
-      explainLimit: request.explainLimit ?? 0,
-      ...(access.purchases ? { purchases: access.purchases } : {}),
-    },
+    runOptions(access, request),
   );
   return { result, stats, finished: bookFinished(request.cursors) };
 }
 
 export const isSliceable = (plan: SegmentPlan) => plan.needs.rankedSteps.length === 0;
+
+function runOptions(access: BookAccess, request: EvaluationRequest) {
+  return {
+    idLimit: request.idLimit ?? 0,
+    explainLimit: request.explainLimit ?? 0,
+    ...(request.onMatch ? { onMatch: request.onMatch } : {}),
+    ...(access.purchases ? { purchases: access.purchases } : {}),
+  };
+}
 
 async function* withDeadline<T>(pages: AsyncGenerator<T>, deadlineMs: number | undefined): AsyncGenerator<T> {
   if (deadlineMs === undefined) {
