@@ -1,4 +1,5 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { handler as segmentJobsConsumer } from '../../functions/queue/segment-jobs';
 import { sqsEvent } from '../../local/queues/sqs-event';
@@ -9,6 +10,7 @@ import { getSegmentJob, type SegmentJobMessage } from '../../shared/domain/segme
 import { rememberJobResult } from '../../shared/domain/segments/segment-service';
 import { createTenant } from '../../shared/domain/tenants/tenant-repository';
 import { logger } from '../../shared/observability/logger';
+import { documentClient } from '../../shared/store/dynamo';
 import { startEmulators, type TestEmulators } from '../support/emulators';
 import { lambdaContext } from '../support/http';
 import { createSmallBook, segments, staff } from './segments-support';
@@ -155,6 +157,26 @@ describe('segment jobs', () => {
     expect(enqueued).toEqual([{ tenantId, jobId, seq: 1 }, { tenantId, jobId, seq: 1 }]);
     const job = await getSegmentJob(tenantId, jobId);
     expect(job).toMatchObject({ status: 'running', seq: 1, progress: { steps: 1 } });
+  });
+
+  it('are marked failed when their last delivery fails, and say so when polled', async () => {
+    const jobId = await startJob('GET /v1/segments/{segmentId}/count', { params: { segmentId: 'sys_new' } });
+    const job = await getSegmentJob(tenantId, jobId);
+    // A rule the engine cannot compile stands in for any failure of a step.
+    await documentClient.send(new PutCommand({ TableName: stack.tableName, Item: { ...job, rule: { type: 'no_such_leaf' } } }));
+    const delivery = (receiveCount: number) =>
+      segmentJobsConsumer(
+        sqsEvent([{ MessageId: `m${receiveCount}`, ReceiptHandle: 'r', Body: JSON.stringify({ tenantId, jobId, seq: 0 }), Attributes: { ApproximateReceiveCount: String(receiveCount) } }], {
+          queueArn: 'arn:aws:sqs:us-east-1:000000000000:segment-jobs',
+          region: 'us-east-1',
+        }),
+        lambdaContext('segment-jobs'),
+      );
+    expect((await delivery(1)).batchItemFailures).toHaveLength(1);
+    expect((await getSegmentJob(tenantId, jobId))?.status).toBe('queued');
+    expect((await delivery(3)).batchItemFailures).toHaveLength(1);
+    const polled = await segments(owner(), 'GET /v1/segments/jobs/{jobId}', { params: { jobId } });
+    expect(polled.body).toMatchObject({ status: 'failed', error: 'The evaluation failed; try again later' });
   });
 
   it('are 404 for another tenant', async () => {
