@@ -5,23 +5,13 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, localStatePaths } from './runtime/paths';
-import { readStackFile } from './runtime/stack-file';
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { runningStackOf } from './runtime/running-stack';
 
 const { stackFile, dataDir } = localStatePaths(join(REPO_ROOT, '.local'));
 
-const running = readStackFile(stackFile)?.pid;
-if (running !== undefined && running !== process.pid && isRunning(running)) {
-  process.stderr.write(`The local stack is running (pid ${running}); stop it (Ctrl+C) before resetting its data.\n`);
+const running = runningStackOf(stackFile);
+if (running) {
+  process.stderr.write(`The local stack is running (pid ${running.pid}, ${running.apiUrl}); stop it before resetting its data.\n`);
   process.exit(1);
 }
 

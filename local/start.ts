@@ -3,7 +3,7 @@
  * default); DYNAMODB_PORT, SQS_PORT, SES_PORT, SCHEDULER_PORT pin the emulators, which otherwise take free ports.
  * Data persists under .local/data; `npm run reset` wipes it and the next start seeds a fresh demo tenant.
  */
-import { startLocalStack, type LocalStack } from './runtime/local-stack';
+import { LocalStackAlreadyRunning, startLocalStack, type LocalStack } from './runtime/local-stack';
 import { errorMessage } from './runtime/runtime-log';
 
 function portFromEnv(name: string, fallback: number): number {
@@ -50,7 +50,9 @@ async function main(): Promise<void> {
   } catch (error) {
     const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
     process.stderr.write(
-      inUse
+      error instanceof LocalStackAlreadyRunning
+        ? `${error.message} Use that one, or stop it first.\n`
+        : inUse
         ? `A port is already in use (${errorMessage(error)}). Is another \`npm start\` running? Set PORT (or *_PORT) to use others.\n`
         : `The local stack did not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );

@@ -29,6 +29,7 @@ import { createFunctionInvoker, type FunctionInvoker } from './function-invoker'
 import { endpointEnvironment, lambdaEnvironment, type LocalEndpoints } from './lambda-environment';
 import { REPO_ROOT, localStatePaths } from './paths';
 import { errorMessage, stdoutLog, type RuntimeLog } from './runtime-log';
+import { runningStackOf } from './running-stack';
 import { readStackFile, writeStackFile, type StackFile } from './stack-file';
 import { STARTUP_RECOVERY } from './startup-recovery';
 import { startTtlSweeper } from './ttl-sweeper';
@@ -65,6 +66,10 @@ export interface LocalStackOptions {
   seedTenant?: (options: { anchor: Date; stage: string; log: RuntimeLog }) => Promise<SeededTenant>;
 }
 
+export class LocalStackAlreadyRunning extends Error {
+  override name = 'LocalStackAlreadyRunning';
+}
+
 export type SeededTenant = Pick<StackFile, 'tenantId' | 'apiKeys'>;
 
 async function seedDemoTenantWithStats(options: { anchor: Date; stage: string; log: RuntimeLog }): Promise<SeededTenant> {
@@ -94,6 +99,23 @@ async function tenantExists(client: DynamoDBClient, tableName: string, tenantId:
   return Item !== undefined;
 }
 
+/** Invocations by a schedule leave one log line each, like requests and batches do. */
+function loggedRunner(invoker: FunctionInvoker, label: string, log: RuntimeLog): FunctionInvoker {
+  return {
+    async invoke<T>(spec: FunctionSpec, event: unknown) {
+      const started = Date.now();
+      try {
+        const invocation = await invoker.invoke<T>(spec, event);
+        log(`${label} ${spec.id} ok ${invocation.durationMs} ms`);
+        return invocation;
+      } catch (error) {
+        log(`${label} ${spec.id} failed after ${Date.now() - started} ms: ${errorMessage(error)}`);
+        throw error;
+      }
+    },
+  };
+}
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const rootDir = options.rootDir ?? REPO_ROOT;
   const stateDir = options.stateDir ?? join(rootDir, '.local');
@@ -121,6 +143,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }
     }
   };
+
+  const running = persist ? runningStackOf(stackFilePath) : undefined;
+  if (running) {
+    throw new LocalStackAlreadyRunning(`The local stack is already running from ${stateDir} (pid ${running.pid}, ${running.apiUrl}).`);
+  }
 
   // Every SDK client below, and every one the handlers create, finds region and credentials here.
   Object.assign(process.env, { AWS_REGION: region, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
@@ -174,7 +201,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const scheduler = await schedulerModule.startLocalScheduler({
       ...(ports.scheduler ? { port: ports.scheduler } : {}),
       ...(persist ? { dataFile: join(dataDir, 'scheduler.jsonl') } : {}),
-      invokeTarget: schedulerModule.manifestLambdaTargets({ stage, runner: invoker, functions }),
+      invokeTarget: schedulerModule.manifestLambdaTargets({ stage, runner: loggedRunner(invoker, '[schedule]', log), functions }),
       sendToDlq: (deadLetter) => sendToDeadLetterQueue(sqs, deadLetter),
       ...(options.schedulerTickMs === undefined ? {} : { tickMs: options.schedulerTickMs }),
       accountId: identity.accountId,

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/auth/roles';
-import { startLocalStack, type LocalStack, type SeededTenant } from '../../local/runtime/local-stack';
+import { LocalStackAlreadyRunning, startLocalStack, type LocalStack, type SeededTenant } from '../../local/runtime/local-stack';
+import { writeStackFile } from '../../local/runtime/stack-file';
 import { silentLog } from '../../local/runtime/runtime-log';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'facet-local-stack-'));
@@ -120,5 +121,31 @@ describe('local stack (npm start), end to end', () => {
     expect(stack.info.tenantId).toBe(before.tenantId);
     const settings = await fetch(`${stack.info.apiUrl}/v1/settings`, { headers: { authorization: `Bearer ${before.apiKeys.manager}` } });
     expect(settings.status).toBe(200);
+  });
+});
+
+describe('local stack guard', () => {
+  it('refuses to start on a state folder another live process is serving', async () => {
+    const busyDir = mkdtempSync(join(tmpdir(), 'facet-busy-stack-'));
+    try {
+      const endpoints = { dynamodb: 'http://127.0.0.1:1', sqs: 'http://127.0.0.1:2', ses: 'http://127.0.0.1:3', scheduler: 'http://127.0.0.1:4' };
+      writeStackFile(join(busyDir, 'stack.json'), {
+        apiUrl: 'http://127.0.0.1:3000',
+        tenantId: 't',
+        apiKeys: { owner: 'o', manager: 'm', salesperson: 's', workshop: 'w', accountant: 'a' },
+        mailViewerUrl: 'http://127.0.0.1:3/',
+        endpoints,
+        tableName: 'facet-dev',
+        queueUrls: {},
+        stage: 'dev',
+        region: 'us-east-1',
+        pid: process.ppid,
+      });
+      await expect(startLocalStack({ stateDir: busyDir, ports: { api: 0 }, log: silentLog })).rejects.toBeInstanceOf(
+        LocalStackAlreadyRunning,
+      );
+    } finally {
+      rmSync(busyDir, { recursive: true, force: true });
+    }
   });
 });
