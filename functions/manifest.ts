@@ -13,6 +13,8 @@ import { importRoutes } from '../shared/api/imports/contract';
 import { campaignRoutes } from '../shared/api/campaigns/contract';
 import { segmentRoutes } from '../shared/api/segments/contract';
 import { templateRoutes } from '../shared/api/templates/contract';
+import { unsubscribeRoutes } from '../shared/api/unsubscribe/contract';
+import { SEND_LANES } from '../shared/domain/sending/lanes';
 
 export interface FunctionSpec {
   /** Logical id: `facet-{stage}-{id}` in AWS. */
@@ -41,6 +43,10 @@ export interface FunctionSpec {
      * (shared/config/env.ts functionArnEnv).
      */
     readonly scheduleTargets?: readonly string[];
+    /** SES v2 SendEmail through the stage's configuration set (CDK: email.grantSendEmail, sets SES_CONFIGURATION_SET). */
+    readonly sendEmail?: boolean;
+    /** Reads the HMAC key of unsubscribe and tracking links (CDK: signingKey.grantRead, sets SIGNING_KEY_SECRET_ARN). */
+    readonly signingKey?: boolean;
   };
 }
 
@@ -118,7 +124,7 @@ export const FUNCTIONS = [
     timeoutSeconds: 29,
     memoryMb: 512,
     trigger: http(campaignRoutes),
-    access: { table: 'readwrite', scheduleTargets: ['campaign-dispatcher'] },
+    access: { table: 'readwrite', scheduleTargets: ['campaign-dispatcher'], sendTo: ['sendDispatch'] },
   },
   {
     id: 'campaign-dispatcher',
@@ -127,7 +133,7 @@ export const FUNCTIONS = [
     timeoutSeconds: 60,
     memoryMb: 512,
     trigger: { kind: 'scheduled-target' },
-    access: { table: 'readwrite' },
+    access: { table: 'readwrite', sendTo: ['sendDispatch'] },
   },
   {
     id: 'import-worker',
@@ -174,6 +180,52 @@ export const FUNCTIONS = [
     memoryMb: 256,
     trigger: { kind: 'schedule', expression: 'rate(1 minute)', description: 'Outbox sweep every minute' },
     access: { table: 'readwrite', sendTo: ['domainEvents'] },
+  },
+  {
+    id: 'api-unsubscribe',
+    entry: 'functions/http/unsubscribe.ts',
+    description: 'One-click unsubscribe links (RFC 8058): confirmation page and POST, public, signed per recipient.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: http(unsubscribeRoutes),
+    access: { table: 'readwrite', sendTo: ['domainEvents'], signingKey: true },
+  },
+  {
+    id: 'send-dispatcher',
+    entry: 'functions/queue/dispatch-worker.ts',
+    description: "Campaign dispatch steps: freezes the audience with the send gates, tops up each campaign's window on the bulk lane, completes.",
+    // A ranked (top-N) audience is evaluated over the whole book in one step.
+    timeoutSeconds: 900,
+    memoryMb: 1769,
+    trigger: { kind: 'queue', queue: 'sendDispatch', batchSize: 1, maxConcurrency: 4 },
+    access: { table: 'readwrite', sendTo: ['sendDispatch', 'sendBulk', 'sendPriority'] },
+  },
+  {
+    id: 'send-priority',
+    entry: 'functions/queue/send-worker.ts',
+    description: 'Send worker of the priority lane (service and automation messages): gates, render, SES SendEmail, record.',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    trigger: { kind: 'queue', queue: SEND_LANES.priority.queue, batchSize: SEND_LANES.priority.batchSize, maxConcurrency: SEND_LANES.priority.maxConcurrency },
+    access: { table: 'readwrite', sendEmail: true, signingKey: true },
+  },
+  {
+    id: 'send-bulk',
+    entry: 'functions/queue/send-worker.ts',
+    description: 'Send worker of the bulk lane (campaigns): gates, render, SES SendEmail, record, paced to its share of the SES rate.',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    trigger: { kind: 'queue', queue: SEND_LANES.bulk.queue, batchSize: SEND_LANES.bulk.batchSize, maxConcurrency: SEND_LANES.bulk.maxConcurrency },
+    access: { table: 'readwrite', sendEmail: true, signingKey: true },
+  },
+  {
+    id: 'campaign-reconciler',
+    entry: 'functions/schedule/campaign-reconciler.ts',
+    description: 'Campaign sends in flight: stale claims to unknown, lost messages re-enqueued, cancelled swept, finished campaigns to sent.',
+    timeoutSeconds: 300,
+    memoryMb: 512,
+    trigger: { kind: 'schedule', expression: 'rate(5 minutes)', description: 'Send reconciliation every 5 minutes' },
+    access: { table: 'readwrite', sendTo: ['sendDispatch'] },
   },
 ] as const satisfies readonly FunctionSpec[];
 

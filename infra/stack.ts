@@ -69,6 +69,10 @@ export class FacetStack extends Stack {
       fn.handler.addEnvironment('PUBLIC_API_URL', this.api.url);
     }
     for (const fn of functions.values()) this.grantScheduleTargets(fn);
+    for (const fn of functions.values()) {
+      if (fn.spec.access.sendEmail) this.email.grantSendEmail(fn.handler);
+      if (fn.spec.access.signingKey) this.signingKey.grantRead(fn.handler);
+    }
 
     addCoreOperations(this.observability, {
       api: this.api,

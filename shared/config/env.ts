@@ -23,7 +23,24 @@ export const env = {
   scheduleDeadLetterQueueArn: () => required('SCHEDULE_DLQ_ARN'),
   /** ARN of another manifest function this one targets (e.g. a schedule's target); see functionArnEnv. */
   functionArn: (functionId: string) => required(functionArnEnv(functionId)),
+  /** The platform's verified sender address, used until a tenant's own domain is verified. */
+  platformFromAddress: () => process.env.PLATFORM_FROM_ADDRESS || 'no-reply@mail.facet.example',
+  /**
+   * The SES account's maximum send rate (emails per second, from the SES console or GetAccount), shared between the
+   * send workers (shared/domain/sending/pacing.ts). 14 is SES's usual starting rate out of the sandbox.
+   */
+  sesMaxSendRate: () => positiveNumber('SES_MAX_SEND_RATE', 14),
+  /** Configuration set every send names (set by the CDK app's email.grantSendEmail); absent: none. */
+  sesConfigurationSet: () => process.env.SES_CONFIGURATION_SET || undefined,
 };
+
+function positiveNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`Environment variable ${name} must be a positive number, got ${raw}`);
+  return value;
+}
 
 /** `campaign-dispatcher` -> `CAMPAIGN_DISPATCHER_ARN`: the variable that carries a manifest function's ARN. */
 export const functionArnEnv = (functionId: string) => `${functionId.toUpperCase().replace(/-/g, '_')}_ARN`;

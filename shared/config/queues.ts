@@ -36,6 +36,30 @@ export const QUEUES = {
     visibilityTimeoutSeconds: 5400,
     urlEnv: 'QUEUE_URL_SEGMENT_JOBS',
   },
+  sendDispatch: {
+    name: 'send-dispatch',
+    description:
+      "Steps of campaign dispatches: freeze a chunk of the audience, top up a campaign's window on the bulk lane, watch for completion.",
+    maxReceiveCount: 5,
+    // A ranked (top-N) audience is evaluated in one step of up to the dispatcher's 900 s timeout.
+    visibilityTimeoutSeconds: 5400,
+    urlEnv: 'QUEUE_URL_SEND_DISPATCH',
+  },
+  sendPriority: {
+    name: 'send-priority',
+    description: 'Send jobs of service and automation messages (one recipient each), ahead of bulk campaigns.',
+    // Throttled sends come back with exponential backoff; the eighth receive is the last (marked failed, then DLQ).
+    maxReceiveCount: 8,
+    visibilityTimeoutSeconds: 360,
+    urlEnv: 'QUEUE_URL_SEND_PRIORITY',
+  },
+  sendBulk: {
+    name: 'send-bulk',
+    description: 'Send jobs of campaigns (one recipient each), topped up per campaign by the dispatcher so tenants share it fairly.',
+    maxReceiveCount: 8,
+    visibilityTimeoutSeconds: 360,
+    urlEnv: 'QUEUE_URL_SEND_BULK',
+  },
 } as const satisfies Record<string, QueueDefinition>;
 
 export type QueueId = keyof typeof QUEUES;

@@ -389,6 +389,8 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-APIG4',
       // schedules.grantManageSchedules (api-campaigns creates run-time schedules): this stage's group only.
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/facet-dev/*]',
+      // email.grantSendEmail (the send workers): SendEmail from any identity of this account, tenants' domains.
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
       'AwsSolutions-SMG4',
       'AwsSolutions-SNS2',
       'AwsSolutions-SQS3',

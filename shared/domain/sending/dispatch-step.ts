@@ -1,0 +1,264 @@
+/**
+ * One step of a campaign's dispatch (one dispatch-queue message), see ./dispatch-state.ts for the phases:
+ *  - freezing: a slice of the book (or the whole evaluation of a ranked rule, or the hand-picked list) is matched and
+ *    frozen into recipient records with the gates applied (./freeze.ts), then the checkpoint;
+ *  - enqueueing: the campaign's window on the bulk lane is topped up from its `queued` recipients, shard by shard;
+ *  - watching: once the counters say every recipient is done, the recipients are walked and the campaign completed
+ *    (./reconcile.ts); until then the step comes back every few seconds, for a bounded time (the scheduled reconciler
+ *    takes over after that).
+ * A step for a campaign that is no longer `sending` stops the chain: paused waits for resume (which restarts the
+ * dispatch), cancelled is swept by the reconciler's logic right away.
+ */
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { env } from '../../config/env';
+import { ProblemError } from '../../http/problem';
+import { logger } from '../../observability/logger';
+import { documentClient } from '../../store/dynamo';
+import { keys, RECIPIENT_SHARDS } from '../../store/keys';
+import type { Campaign } from '../campaigns/campaign';
+import { loadCampaign, readCampaignCounters } from '../campaigns/campaign-repository';
+import { emptyConsentState, type ConsentState } from '../customers/consent';
+import type { BookCustomer } from '../segments/book-customer';
+import { bookFinished, dynamoBookReader, emptyReadStats, streamBook } from '../segments/book-reader';
+import type { SegmentPlan } from '../segments/compile-rule';
+import { evaluateStream } from '../segments/evaluate-stream';
+import { dynamoPurchaseReader } from '../segments/purchase-reader';
+import { evaluationAttributes } from '../segments/segment-evaluation';
+import type { EvaluationContext } from '../segments/segment-run';
+import { loadTenantSettings } from '../tenants/tenant-repository';
+import { resolveAudience, type Audience } from './audience';
+import { decodeFreezeCursors, encodeFreezeCursors, startPass, type DispatchState, type EnqueueCursor } from './dispatch-state';
+import { loadDispatchState, saveDispatchState } from './dispatch-store';
+import { freezeCandidates, type FreezeCandidate } from './freeze';
+import type { DispatchMessage, SendJob } from './messages';
+import { dispatchWindow, windowAllowance } from './pacing';
+import { readRecipientShard } from './recipient-store';
+import { reconcileCampaignSend, RECONCILE_DEFAULTS } from './reconcile';
+import { CounterDeltas, finishedCount } from './send-counters';
+import { freezeSendContent, UnsendableContentError } from './send-content';
+import { enqueueSendJobs, sendDispatchMessage } from './send-queues';
+
+export interface DispatchOptions {
+  readonly now: () => Date;
+  /** Stop reading the book for a slice after this long (then checkpoint). */
+  readonly sliceBudgetMs: number;
+  /** ... or after this many customers. */
+  readonly sliceMaxCustomers: number;
+  /** Seconds between enqueue rounds that put messages on the queue, and between rounds that found the window full. */
+  readonly roundDelaySeconds: number;
+  readonly idleRoundDelaySeconds: number;
+  readonly watchDelaySeconds: number;
+  /** After the last enqueue pass, keep watching for completion this long; then the scheduled reconciler takes over. */
+  readonly watchLimitMs: number;
+  /** The SES account send rate, which sizes a campaign's window on the bulk lane. */
+  readonly accountRate: () => number;
+}
+
+export const DISPATCH_DEFAULTS: Omit<DispatchOptions, 'now' | 'accountRate'> = {
+  sliceBudgetMs: 20_000,
+  sliceMaxCustomers: 20_000,
+  roundDelaySeconds: 1,
+  idleRoundDelaySeconds: 2,
+  watchDelaySeconds: 2,
+  watchLimitMs: 2 * 3600_000,
+};
+
+export type StepOutcome = 'stale' | 'stopped' | 'continued' | 'finished';
+
+/** What the book index must give for matching and the gates: the rule's attributes, the address and the consent. */
+const GATE_ATTRIBUTES = ['customerId', 'email', 'consent', 'erased'] as const;
+
+function candidateOf(customer: Pick<BookCustomer, 'customerId' | 'email' | 'consent'>): FreezeCandidate {
+  return { customerId: customer.customerId, email: customer.email, consent: customer.consent };
+}
+
+async function manualCandidates(tenantId: string, customerIds: readonly string[]): Promise<FreezeCandidate[]> {
+  const tableName = env.tableName();
+  const found: FreezeCandidate[] = [];
+  for (let i = 0; i < customerIds.length; i += 100) {
+    let pending: Record<string, unknown>[] = customerIds.slice(i, i + 100).map((id) => ({ ...keys.customer(tenantId, id) }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 6) throw new Error('Customer reads stayed unprocessed');
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+      const result = await documentClient.send(
+        new BatchGetCommand({
+          RequestItems: { [tableName]: { Keys: pending, ProjectionExpression: 'customerId, email, consent, erased', ConsistentRead: true } },
+        }),
+      );
+      for (const item of result.Responses?.[tableName] ?? []) {
+        if (item.erased === true) continue;
+        found.push({
+          customerId: String(item.customerId),
+          email: typeof item.email === 'string' ? item.email : undefined,
+          consent: (item.consent as ConsentState | undefined) ?? emptyConsentState(),
+        });
+      }
+      pending = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  }
+  return found;
+}
+
+async function evaluationContext(tenantId: string, state: DispatchState): Promise<{ context: EvaluationContext; settings: Awaited<ReturnType<typeof loadTenantSettings>> }> {
+  const settings = await loadTenantSettings(tenantId);
+  return { settings, context: { now: new Date(state.evaluatedAt), timeZone: settings.timeZone, currency: settings.currency } };
+}
+
+/** Matches customers of the audience: a slice of the book (stream), the whole of it (whole) or the list (manual). */
+async function matchSlice(
+  campaign: Campaign,
+  state: DispatchState,
+  audience: Audience,
+  context: EvaluationContext,
+  options: DispatchOptions,
+): Promise<{ candidates: FreezeCandidate[]; freezeCursors?: string; finished: boolean }> {
+  const { tenantId } = campaign;
+  if (audience.mode === 'manual') return { candidates: await manualCandidates(tenantId, audience.customerIds), finished: true };
+  const plan: SegmentPlan = audience.plan;
+  const reader = dynamoBookReader(tenantId);
+  const attributes = [...new Set<string>([...evaluationAttributes(plan, false), ...GATE_ATTRIBUTES])];
+  const matched: FreezeCandidate[] = [];
+  const runOptions = { idLimit: 0, onMatch: (customer: BookCustomer) => matched.push(candidateOf(customer)), purchases: dynamoPurchaseReader(tenantId) };
+  if (audience.mode === 'whole') {
+    await evaluateStream(plan, () => streamBook(reader, { attributes }), context, runOptions);
+    return { candidates: matched, finished: true };
+  }
+  const cursors = decodeFreezeCursors(state.freezeCursors, reader.shards);
+  const stats = emptyReadStats();
+  const deadline = Date.now() + options.sliceBudgetMs;
+  const pages = streamBook(reader, {
+    attributes,
+    cursors,
+    stats,
+    shouldStop: () => Date.now() > deadline || stats.customers >= options.sliceMaxCustomers,
+  });
+  await evaluateStream(plan, pages, context, runOptions);
+  return { candidates: matched, freezeCursors: encodeFreezeCursors(cursors), finished: bookFinished(cursors) };
+}
+
+async function freezeStep(campaign: Campaign, state: DispatchState, options: DispatchOptions): Promise<DispatchState> {
+  const now = options.now();
+  const { tenantId, campaignId } = campaign;
+  let audience: Audience | undefined;
+  try {
+    await freezeSendContent(campaign, now);
+    audience = await resolveAudience(tenantId, campaign.recipients, state.rule);
+  } catch (error) {
+    if (!(error instanceof UnsendableContentError) && !(error instanceof ProblemError && error.status === 404)) throw error;
+    // Nothing can be sent (the content or the segment is gone): an empty audience, and the campaign completes.
+    logger.error('campaign audience or content unavailable: nothing is sent', { tenantId, campaignId, error: error as Error });
+    return startPass({ ...state, audience: 'manual', updatedAt: now.toISOString() }, 0, now);
+  }
+  const { context, settings } = await evaluationContext(tenantId, state);
+  const slice = await matchSlice(campaign, state, audience, context, options);
+  const counters = new CounterDeltas();
+  try {
+    const tally = await freezeCandidates({ tenantId, campaignId, purpose: 'marketing', settings, now }, slice.candidates, counters);
+    logger.info('audience slice frozen', { tenantId, campaignId, ...tally, finished: slice.finished });
+  } finally {
+    await counters.flush(`${campaignId}#${state.step}`);
+  }
+  const next: DispatchState = {
+    ...state,
+    audience: audience.mode,
+    ...(audience.mode === 'manual' ? {} : { rule: audience.plan.rule }),
+    ...(slice.freezeCursors ? { freezeCursors: slice.freezeCursors } : {}),
+    updatedAt: options.now().toISOString(),
+  };
+  if (!slice.finished) return next;
+  const totals = await readCampaignCounters(tenantId, campaignId);
+  return startPass(next, finishedCount(totals), options.now());
+}
+
+/** Up to `limit` queued recipients from the pass's cursor on, and where the cursor ends up. */
+async function collectQueued(
+  ref: { tenantId: string; campaignId: string },
+  cursor: EnqueueCursor,
+  limit: number,
+): Promise<{ customerIds: string[]; cursor: EnqueueCursor }> {
+  const customerIds: string[] = [];
+  let { shard, after } = cursor;
+  while (customerIds.length < limit && shard < RECIPIENT_SHARDS) {
+    const page = await readRecipientShard(ref, shard, { after, status: 'queued', limit: 1000 });
+    const wanted = page.recipients.slice(0, limit - customerIds.length);
+    customerIds.push(...wanted.map((recipient) => recipient.customerId));
+    if (wanted.length < page.recipients.length) {
+      after = wanted[wanted.length - 1]?.customerId;
+      break;
+    }
+    if (page.after === undefined) {
+      shard += 1;
+      after = undefined;
+    } else after = page.after;
+  }
+  return { customerIds, cursor: after === undefined ? { shard } : { shard, after } };
+}
+
+async function enqueueRound(state: DispatchState, options: DispatchOptions): Promise<{ next: DispatchState; delaySeconds: number }> {
+  const pass = state.pass!;
+  const { tenantId, campaignId } = state;
+  const totals = await readCampaignCounters(tenantId, campaignId);
+  const allowance = windowAllowance(dispatchWindow(options.accountRate()), pass.enqueued, finishedCount(totals) - pass.baselineFinished);
+  const now = options.now().toISOString();
+  if (allowance === 0) return { next: { ...state, updatedAt: now }, delaySeconds: options.idleRoundDelaySeconds };
+  const { customerIds, cursor } = await collectQueued(state, pass.cursor, allowance);
+  const jobs: SendJob[] = customerIds.map((customerId) => ({ v: 1, kind: 'campaign', tenantId, campaignId, customerId, purpose: 'marketing' }));
+  await enqueueSendJobs('bulk', jobs);
+  const done = cursor.shard >= RECIPIENT_SHARDS;
+  return {
+    next: {
+      ...state,
+      phase: done ? 'watching' : 'enqueueing',
+      pass: { ...pass, enqueued: pass.enqueued + jobs.length, cursor, ...(done ? { endedAt: now } : {}) },
+      updatedAt: now,
+    },
+    delaySeconds: done ? options.watchDelaySeconds : options.roundDelaySeconds,
+  };
+}
+
+async function watchRound(state: DispatchState, options: DispatchOptions): Promise<{ next: DispatchState; delaySeconds: number } | 'finished' | 'stop'> {
+  const now = options.now();
+  const totals = await readCampaignCounters(state.tenantId, state.campaignId);
+  if (finishedCount(totals) >= totals.recipients) {
+    const outcome = await reconcileCampaignSend(state.tenantId, state.campaignId, { ...RECONCILE_DEFAULTS, now });
+    if (outcome.kind === 'finished') return 'finished';
+  }
+  const endedAt = state.pass?.endedAt ? Date.parse(state.pass.endedAt) : now.getTime();
+  if (now.getTime() - endedAt > options.watchLimitMs) {
+    logger.info('campaign still has recipients in flight; the scheduled reconciler takes over', { tenantId: state.tenantId, campaignId: state.campaignId });
+    return 'stop';
+  }
+  return { next: { ...state, updatedAt: now.toISOString() }, delaySeconds: options.watchDelaySeconds };
+}
+
+export async function runDispatchStep(message: DispatchMessage, options: DispatchOptions): Promise<StepOutcome> {
+  const { tenantId, campaignId } = message;
+  const state = await loadDispatchState(tenantId, campaignId);
+  if (!state || state.step !== message.step) return 'stale';
+  if (state.phase === 'finished') return 'finished';
+  const loaded = await loadCampaign(tenantId, campaignId);
+  if (!loaded) return 'stopped';
+  const campaign = loaded.campaign;
+  if (campaign.status === 'cancelled') {
+    await reconcileCampaignSend(tenantId, campaignId, { ...RECONCILE_DEFAULTS, now: options.now() });
+    return 'stopped';
+  }
+  if (campaign.status !== 'sending') return 'stopped';
+
+  let next: DispatchState;
+  let delaySeconds = 0;
+  if (state.phase === 'freezing') {
+    next = await freezeStep(campaign, state, options);
+  } else if (state.phase === 'enqueueing') {
+    ({ next, delaySeconds } = await enqueueRound(state, options));
+  } else {
+    const watched = await watchRound(state, options);
+    if (watched === 'finished') return 'finished';
+    if (watched === 'stop') return 'stopped';
+    ({ next, delaySeconds } = watched);
+  }
+  const checkpoint = { ...next, step: state.step + 1 };
+  if (!(await saveDispatchState(checkpoint, state.step))) return 'stale';
+  await sendDispatchMessage({ v: 1, tenantId, campaignId, step: checkpoint.step }, delaySeconds);
+  return 'continued';
+}

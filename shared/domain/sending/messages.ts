@@ -1,0 +1,28 @@
+/**
+ * What travels on the send queues. A send job names one recipient and nothing else: the worker reads the recipient,
+ * the customer and the frozen content from the table, so a message delivered twice, late or after a redrive is just a
+ * question the table answers ("is this recipient still queued?").
+ */
+import { z } from 'zod';
+
+const id = z.string().min(1).max(64);
+
+export const sendJobSchema = z.object({
+  v: z.literal(1),
+  kind: z.literal('campaign'),
+  tenantId: id,
+  campaignId: id,
+  customerId: id,
+  purpose: z.enum(['marketing', 'service']),
+});
+export type SendJob = z.infer<typeof sendJobSchema>;
+
+/** A step of a campaign's dispatch (freeze a chunk, top up the queue window, watch for completion). */
+export const dispatchMessageSchema = z.object({
+  v: z.literal(1),
+  tenantId: id,
+  campaignId: id,
+  /** The dispatch state's step this message continues from; any other step means the message is stale. */
+  step: z.number().int().min(0),
+});
+export type DispatchMessage = z.infer<typeof dispatchMessageSchema>;
