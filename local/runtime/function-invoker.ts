@@ -79,3 +79,20 @@ export function createFunctionInvoker(options: {
     },
   };
 }
+
+/** The same invoker, leaving one log line per invocation (for schedule firings, which have no other trace). */
+export function withInvocationLog(invoker: FunctionInvoker, label: string, log: (line: string) => void): FunctionInvoker {
+  return {
+    async invoke<T>(spec: FunctionSpec, event: unknown) {
+      const started = Date.now();
+      try {
+        const invocation = await invoker.invoke<T>(spec, event);
+        log(`${label} ${spec.id} ok ${invocation.durationMs} ms`);
+        return invocation;
+      } catch (error) {
+        log(`${label} ${spec.id} failed after ${Date.now() - started} ms: ${error instanceof Error ? error.message : String(error)}`);
+        throw error;
+      }
+    },
+  };
+}

@@ -7,15 +7,13 @@
  * Handler modules (and anything that builds SDK clients or the logger at import time) are imported only after
  * process.env is complete, which is why the scheduler and the seeder are imported dynamically below.
  */
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FUNCTIONS, type FunctionSpec } from '../../functions/manifest';
 import type { QueueId } from '../../shared/config/queues';
-import { keys } from '../../shared/store/keys';
 import { ensureTable } from '../dynamo/ensure-table';
 import { startLocalDynamo } from '../dynamo/local-dynamo';
 import { startGateway } from '../gateway/gateway-server';
@@ -25,13 +23,14 @@ import { createSchedulesDlq, sendToDeadLetterQueue } from '../queues/schedules-d
 import { startLocalSqs } from '../queues/sqs-server';
 import { startLocalSes } from '../ses/ses-server';
 import { LOCAL_ACCOUNT_ID, type AwsIdentity } from './aws-identity';
-import { createFunctionInvoker, type FunctionInvoker } from './function-invoker';
+import { createFunctionInvoker, withInvocationLog, type FunctionInvoker } from './function-invoker';
 import { endpointEnvironment, lambdaEnvironment, type LocalEndpoints } from './lambda-environment';
 import { REPO_ROOT, localStatePaths } from './paths';
 import { errorMessage, stdoutLog, type RuntimeLog } from './runtime-log';
 import { runningStackOf } from './running-stack';
 import { readStackFile, writeStackFile, type StackFile } from './stack-file';
-import { STARTUP_RECOVERY } from './startup-recovery';
+import { seedDemoTenantWithStats, tenantForStack, type SeedTenant } from './stack-tenant';
+import { runStartupRecovery } from './startup-recovery';
 import { startTtlSweeper } from './ttl-sweeper';
 
 /** The CDK app's retry policy for recurring schedules (infra/schedules.ts RETRY_POLICY). */
@@ -63,27 +62,14 @@ export interface LocalStackOptions {
    * Seeds the tenant stack.json hands out, on first start: the demo tenant (local/seed) by default. Tests that only
    * need a working key pass a lighter one. Imported or called only after process.env is complete.
    */
-  seedTenant?: (options: { anchor: Date; stage: string; log: RuntimeLog }) => Promise<SeededTenant>;
+  seedTenant?: SeedTenant;
 }
 
 export class LocalStackAlreadyRunning extends Error {
   override name = 'LocalStackAlreadyRunning';
 }
 
-export type SeededTenant = Pick<StackFile, 'tenantId' | 'apiKeys'>;
-
-async function seedDemoTenantWithStats(options: { anchor: Date; stage: string; log: RuntimeLog }): Promise<SeededTenant> {
-  const { seedDemoTenant } = await import('../seed/seed-demo-tenant');
-  return seedDemoTenant({
-    anchor: options.anchor,
-    stage: options.stage,
-    onStats: (stats) =>
-      options.log(
-        `[stack] seeded the demo tenant: ${stats.customers} customers, ${stats.items} items ` +
-          `(generated in ${stats.generateMs} ms, written in ${stats.writeMs} ms)`,
-      ),
-  });
-}
+export type { SeededTenant } from './stack-tenant';
 
 export interface LocalStack {
   readonly info: StackFile;
@@ -93,28 +79,6 @@ export interface LocalStack {
 }
 
 type Stop = () => Promise<void>;
-
-async function tenantExists(client: DynamoDBClient, tableName: string, tenantId: string): Promise<boolean> {
-  const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: marshall(keys.tenant(tenantId)) }));
-  return Item !== undefined;
-}
-
-/** Invocations by a schedule leave one log line each, like requests and batches do. */
-function loggedRunner(invoker: FunctionInvoker, label: string, log: RuntimeLog): FunctionInvoker {
-  return {
-    async invoke<T>(spec: FunctionSpec, event: unknown) {
-      const started = Date.now();
-      try {
-        const invocation = await invoker.invoke<T>(spec, event);
-        log(`${label} ${spec.id} ok ${invocation.durationMs} ms`);
-        return invocation;
-      } catch (error) {
-        log(`${label} ${spec.id} failed after ${Date.now() - started} ms: ${errorMessage(error)}`);
-        throw error;
-      }
-    },
-  };
-}
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const rootDir = options.rootDir ?? REPO_ROOT;
@@ -201,7 +165,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const scheduler = await schedulerModule.startLocalScheduler({
       ...(ports.scheduler ? { port: ports.scheduler } : {}),
       ...(persist ? { dataFile: join(dataDir, 'scheduler.jsonl') } : {}),
-      invokeTarget: schedulerModule.manifestLambdaTargets({ stage, runner: loggedRunner(invoker, '[schedule]', log), functions }),
+      invokeTarget: schedulerModule.manifestLambdaTargets({ stage, runner: withInvocationLog(invoker, '[schedule]', log), functions }),
       sendToDlq: (deadLetter) => sendToDeadLetterQueue(sqs, deadLetter),
       ...(options.schedulerTickMs === undefined ? {} : { tickMs: options.schedulerTickMs }),
       accountId: identity.accountId,
@@ -248,20 +212,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(ttl.stop);
 
     const previous = persist ? readStackFile(stackFilePath) : undefined;
-    const demo: SeededTenant =
-      previous && previous.tableName === tableName && (await tenantExists(dynamoClient, tableName, previous.tenantId))
-        ? { tenantId: previous.tenantId, apiKeys: previous.apiKeys }
-        : await (options.seedTenant ?? seedDemoTenantWithStats)({ anchor: now(), stage, log });
+    const demo = await tenantForStack({
+      previous,
+      client: dynamoClient,
+      tableName,
+      seed: options.seedTenant ?? seedDemoTenantWithStats,
+      anchor: now(),
+      stage,
+      log,
+    });
 
-    for (const recovery of STARTUP_RECOVERY) {
-      const spec = functions.find((fn) => fn.id === recovery.functionId);
-      if (!spec) continue;
-      try {
-        await invoker.invoke(spec, recovery.event);
-      } catch (error) {
-        log(`[stack] ${recovery.functionId} at start (${recovery.why}) failed: ${errorMessage(error)}`);
-      }
-    }
+    await runStartupRecovery(invoker, functions, log);
 
     const info: StackFile = {
       apiUrl: gateway.url,

@@ -1,4 +1,6 @@
-import type { FunctionId } from '../../functions/manifest';
+import type { FunctionId, FunctionSpec } from '../../functions/manifest';
+import type { FunctionInvoker } from './function-invoker';
+import { errorMessage, type RuntimeLog } from './runtime-log';
 
 /**
  * Functions run once at every start, before the stack reports ready-for-use. local-aws-sqs keeps messages in memory,
@@ -13,3 +15,16 @@ export const STARTUP_RECOVERY: readonly { functionId: FunctionId; event: unknown
     why: 'publish domain events the queue lost with the last process',
   },
 ];
+
+/** Runs each recovery in turn; a failure is logged, not fatal: the recurring schedules retry the same work. */
+export async function runStartupRecovery(invoker: FunctionInvoker, functions: readonly FunctionSpec[], log: RuntimeLog): Promise<void> {
+  for (const recovery of STARTUP_RECOVERY) {
+    const spec = functions.find((fn) => fn.id === recovery.functionId);
+    if (!spec) continue;
+    try {
+      await invoker.invoke(spec, recovery.event);
+    } catch (error) {
+      log(`[stack] ${recovery.functionId} at start (${recovery.why}) failed: ${errorMessage(error)}`);
+    }
+  }
+}

@@ -1,4 +1,5 @@
 import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import type { Role } from '../../shared/auth/roles';
 import { LocalStackAlreadyRunning, startLocalStack, type LocalStack, type SeededTenant } from '../../local/runtime/local-stack';
 import { writeStackFile } from '../../local/runtime/stack-file';
 import { silentLog } from '../../local/runtime/runtime-log';
+import { waitFor } from './wait-for';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'facet-local-stack-'));
 let seeded = 0;
@@ -110,8 +112,19 @@ describe('local stack (npm start), end to end', () => {
     expect(Schedules?.map((s) => s.Name)).toContain('facet-dev-outbox-sweeper');
   });
 
-  it('keeps the data and the demo keys across a restart, without reseeding', async () => {
+  it('keeps the data and the demo keys across a restart, and publishes the events the in-memory queue lost', async () => {
     const before = stack!.info;
+    // A committed event whose publish never happened: the process "died" between the commit and the SendMessage.
+    const { UnitOfWork } = await import('../../shared/store/unit-of-work');
+    const uow = new UnitOfWork(undefined);
+    const lost = uow.emit({
+      type: 'customer.created',
+      tenantId: before.tenantId,
+      customerId: 'customer-whose-event-was-lost',
+      occurredAt: new Date().toISOString(),
+      source: 'api',
+    });
+    await uow.commit();
     await stack!.stop();
     stack = undefined;
     expect(JSON.parse(readFileSync(join(stateDir, 'stack.json'), 'utf8'))).not.toHaveProperty('pid');
@@ -121,6 +134,15 @@ describe('local stack (npm start), end to end', () => {
     expect(stack.info.tenantId).toBe(before.tenantId);
     const settings = await fetch(`${stack.info.apiUrl}/v1/settings`, { headers: { authorization: `Bearer ${before.apiKeys.manager}` } });
     expect(settings.status).toBe(200);
+
+    // The start-up sweep published it and the domain-events poller delivered it: the consumer marked it processed.
+    const { documentClient } = await import('../../shared/store/dynamo');
+    const { keys } = await import('../../shared/store/keys');
+    const marker = await waitFor(async () => {
+      const { Item } = await documentClient.send(new GetCommand({ TableName: 'facet-dev', Key: keys.processedEvent(lost.eventId) }));
+      return Item;
+    }, 10_000, 'the lost event to be consumed');
+    expect(marker).toBeDefined();
   });
 });
 
