@@ -238,7 +238,7 @@ export const previewSegmentRoute = defineRoute({
 });
 
 export const previewRuleRequestSchema = z
-  .strictObject({ rule: ruleInRequest, limit: z.number().int().min(1).max(100).default(25).optional() })
+  .strictObject({ rule: ruleInRequest, limit: z.number().int().min(1).max(100).optional().describe('Matching customers to show (1-100, default 25)') })
   .meta({ id: 'SegmentPreviewRequest' });
 
 export const previewRuleRoute = defineRoute({

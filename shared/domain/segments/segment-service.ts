@@ -353,7 +353,7 @@ async function evaluate(
   if (bookSize !== undefined && bookSize.customers * passes > syncCountMaxCustomers()) {
     return { kind: 'job', job: await startSegmentJob(jobRequest) };
   }
-  let outcome;
+  let outcome: EvaluationOutcome;
   try {
     outcome = await evaluateBook(tenantBookAccess(tenantId), {
       plan,
