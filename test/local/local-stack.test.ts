@@ -1,4 +1,5 @@
 import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -106,10 +107,23 @@ describe('local stack (npm start), end to end', () => {
       QUEUE_URL_DOMAIN_EVENTS: info.queueUrls.domainEvents,
     });
 
-    const scheduler = new SchedulerClient({ endpoint: info.endpoints.scheduler });
+    // Clients built as the handlers build them (no endpoint) reach the emulators through the environment alone.
+    const scheduler = new SchedulerClient({});
     const { Schedules } = await scheduler.send(new ListSchedulesCommand({ GroupName: 'facet-dev' }));
     scheduler.destroy();
     expect(Schedules?.map((s) => s.Name)).toContain('facet-dev-outbox-sweeper');
+
+    const ses = new SESv2Client({});
+    await ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: 'shop@smoke.example',
+        Destination: { ToAddresses: ['customer@smoke.example'] },
+        Content: { Simple: { Subject: { Data: 'Your repair is ready' }, Body: { Text: { Data: 'Come and collect it.' } } } },
+      }),
+    );
+    ses.destroy();
+    const mailbox = (await (await fetch(`${info.mailViewerUrl}store`)).json()) as { emails: { subject: string }[] };
+    expect(mailbox.emails.map((email) => email.subject)).toContain('Your repair is ready');
   });
 
   it('keeps the data and the demo keys across a restart, and publishes the events the in-memory queue lost', async () => {
