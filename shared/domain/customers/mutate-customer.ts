@@ -71,7 +71,11 @@ export class AlsoConditionFailed extends Error {
   }
 }
 
-export const DEFAULT_MUTATE_ATTEMPTS = 5;
+/**
+ * Each round of a race has one winner, so N writers racing on one customer need up to N rounds; 10 covers a burst of
+ * concurrent staff edits plus import and event writers on the same customer, with the jittered backoff below.
+ */
+export const DEFAULT_MUTATE_ATTEMPTS = 10;
 
 export async function mutateCustomer(options: MutateCustomerOptions): Promise<MutateCustomerResult> {
   const attempts = options.maxAttempts ?? DEFAULT_MUTATE_ATTEMPTS;
@@ -121,6 +125,6 @@ export function throwIfGuardTaken(failedIndexes: readonly number[], guards: read
 
 /** Short jittered pause so racing writers do not collide again in lockstep. */
 function backoff(attempt: number): Promise<void> {
-  const ms = Math.random() * 20 * 2 ** attempt;
+  const ms = Math.random() * Math.min(400, 20 * 2 ** attempt);
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
