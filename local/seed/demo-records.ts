@@ -35,7 +35,9 @@ const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1
 function purchaseLine(random: Random, department: Department): PurchaseLine {
   const metal = random.weighted(department.metals);
   const item = random.pick(department.items);
-  const dollars = random.int(department.price[0], department.price[1]);
+  // Log-uniform within the department's range: most sales sit at the lower end, a few at the top, as in a real shop.
+  const [low, high] = department.price;
+  const dollars = Math.round(Math.exp(Math.log(low) + random.next() * (Math.log(high) - Math.log(low))));
   // Shop prices end in 0, 5 or 9 dollars.
   const price = Math.max(department.price[0], Math.round(dollars / 10) * 10 - random.pick([0, 1, 5]));
   const quantity = department.department === 'charms' && random.chance(0.2) ? 2 : 1;
