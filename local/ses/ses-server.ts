@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import sesServerModule from 'aws-ses-v2-local';
+import { startSesControlShim } from './identities';
 
 type StartSesServer = typeof sesServerModule;
 /**
@@ -19,16 +20,20 @@ export interface LocalSes {
 
 /** aws-ses-v2-local on `port` (0 = a free port). Its mailbox lives in memory, like a real inbox would not: a restart empties it. */
 export async function startLocalSes(options: { port?: number }): Promise<LocalSes> {
-  const server = await startSesServer({ host: '127.0.0.1', port: options.port ?? 0 });
+  const server = await startSesServer({ host: '127.0.0.1', port: 0 });
   const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+  // Identities and SES tenants are answered by the shim in front (./identities.ts); it forwards everything else.
+  const shim = await startSesControlShim({ upstream: `http://127.0.0.1:${port}`, port: options.port ?? 0 });
+  const endpoint = shim.endpoint;
   return {
     endpoint,
     mailViewerUrl: `${endpoint}/`,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
+    stop: async () => {
+      await shim.stop();
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+    },
   };
 }

@@ -32,6 +32,13 @@ export const env = {
   sesMaxSendRate: () => positiveNumber('SES_MAX_SEND_RATE', 14),
   /** Configuration set every send names (set by the CDK app's email.grantSendEmail); absent: none. */
   sesConfigurationSet: () => process.env.SES_CONFIGURATION_SET || undefined,
+  /**
+   * `arn:{partition}:ses:{region}:{account}`: SES tenant associations name identities and the configuration set by ARN
+   * (set by infra/email.ts). Against an emulator (AWS_ENDPOINT_URL_SESV2 set) the local account stands in.
+   */
+  sesArnPrefix: () =>
+    process.env.SES_ARN_PREFIX ||
+    (process.env.AWS_ENDPOINT_URL_SESV2 ? `arn:aws:ses:${process.env.AWS_REGION ?? 'us-east-1'}:000000000000` : required('SES_ARN_PREFIX')),
 };
 
 function positiveNumber(name: string, fallback: number): number {

@@ -22,28 +22,19 @@ import { dynamoClient } from '../store/dynamo';
 import { keys } from '../store/keys';
 import { TABLE_KEY, TTL_ATTRIBUTE } from '../store/table-definition';
 import type { HttpRequest, HttpResult, RouteContract } from './contract';
+import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency-header';
 import { problems } from './problem';
 
-export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+export { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, idempotencyKeyHeader } from './idempotency-header';
+
 /** Set on an answer that was replayed from the first request with the same key. */
 export const REPLAYED_HEADER = 'idempotent-replayed';
-export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
-const MAX_KEY_LENGTH = 255;
 
 /**
  * A request still in progress blocks its key for at most this long: longer than any HTTP request can run (API
  * Gateway's integration timeout is 30 s), so a Lambda that died mid-request does not hold the key for 24 hours.
  */
 const IN_PROGRESS_LIMIT_MS = 60_000;
-
-/** The header as a route contract documents it. */
-export const idempotencyKeyHeader = {
-  name: IDEMPOTENCY_HEADER,
-  required: false,
-  description:
-    'Any unique string (a UUID) of up to 255 characters. A retry with the same key within 24 hours returns the first ' +
-    'answer and sends nothing new; the same key with a different request is 422.',
-} as const;
 
 /** What the wrapped route receives and what is hashed: `scope` names the record, `request` must match on a replay. */
 interface IdempotentCall {
@@ -90,9 +81,9 @@ function readKey(headers: Record<string, string | undefined>): string | undefine
   const key = headers[IDEMPOTENCY_HEADER.toLowerCase()];
   if (key === undefined) return undefined;
   // eslint-disable-next-line no-control-regex
-  if (key.length === 0 || key.length > MAX_KEY_LENGTH || /[^\x21-\x7e]/.test(key)) {
+  if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH || /[^\x21-\x7e]/.test(key)) {
     throw problems.validation(
-      [{ path: `headers.${IDEMPOTENCY_HEADER}`, message: `Use 1 to ${MAX_KEY_LENGTH} visible ASCII characters, such as a UUID` }],
+      [{ path: `headers.${IDEMPOTENCY_HEADER}`, message: `Use 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters, such as a UUID` }],
       'The Idempotency-Key header is not valid.',
     );
   }

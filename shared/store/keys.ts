@@ -12,6 +12,8 @@
  *   T#{t}                         | SEGSTATS#{segmentId}         last count of a system segment (custom ones keep it on SEGMENT#)
  *   T#{t}                         | BOOKSIZE                     customers in the book at the last full segment pass
  *   T#{t}                         | SEGJOB#{jobId}               asynchronous segment count/preview with its checkpoint (TTL)
+ *   T#{t}                         | IDENTITY#SENDING_DOMAIN      the tenant's sending domain (SES identity, DKIM, last status)
+ *   T#{t}                         | SESTENANT                    the tenant's SES tenant, once created and associated
  *   T#{t}#SEGMENT#{segmentId}     | REF#{kind}#{ownerId}         a campaign or automation using a saved segment
  *   T#{t}#SEGJOB#{jobId}          | TOTALS#{n}                   a job's spend distribution, in binary parts (TTL)
  *   T#{t}#C#{customerId}          | CUSTOMER                     customer profile + aggregates (book index)
@@ -29,6 +31,8 @@
  *   T#{t}#CAMPAIGN#{id}#RCPT#{nn} | {customerId}                 a campaign's recipient (frozen audience, send state)
  *   T#{t}#CAMPAIGN#{id}#SEND      | STATE / CONTENT              a campaign's dispatch checkpoint / frozen message content
  *   SENDS#ACTIVE                  | {t}#{campaignId}             campaigns the send reconciler watches (platform-wide)
+ *   SENDERDOMAIN#{domain}         | CLAIM                        which tenant holds a sending domain (one SES identity each)
+ *   SENDERDOMAINS#PENDING         | {t}                          sending domains awaiting DNS (the identity refresher's worklist)
  *   OUTBOX#{shard}                | {at}#{eventId}               domain events not yet published
  *   EVENT#{eventId}               | PROCESSED                    consumer dedupe marker (TTL a few days)
  *   IDEMPOTENCY                   | {key}                        Powertools idempotency records
@@ -177,6 +181,16 @@ export const keys = {
   /** A campaign whose send is not finished yet: the reconciler's worklist (written on start, deleted when done). */
   activeSend: (tenantId: string, campaignId: string): Key => ({ pk: 'SENDS#ACTIVE', sk: `${tenantId}#${campaignId}` }),
   activeSends: () => ({ pk: 'SENDS#ACTIVE' }),
+
+  /** The tenant's sending domain: one per tenant (shared/domain/sender-identity). */
+  senderIdentity: (tenantId: string): Key => ({ pk: tenantPk(tenantId), sk: 'IDENTITY#SENDING_DOMAIN' }),
+  /** The tenant's SES tenant (CreateTenant and its resource associations), written once they exist. */
+  sesTenant: (tenantId: string): Key => ({ pk: tenantPk(tenantId), sk: 'SESTENANT' }),
+  /** An SES identity is account-wide, so a domain belongs to one tenant at most (platform-wide, like API keys). */
+  senderDomainClaim: (domain: string): Key => ({ pk: `SENDERDOMAIN#${domain}`, sk: 'CLAIM' }),
+  /** A sending domain still waiting for its DNS records: the identity refresher's worklist (platform-wide). */
+  pendingSenderIdentity: (tenantId: string): Key => ({ pk: 'SENDERDOMAINS#PENDING', sk: tenantId }),
+  pendingSenderIdentities: () => ({ pk: 'SENDERDOMAINS#PENDING' }),
 
   outbox: (eventId: string, at: string): Key => ({
     pk: `OUTBOX#${pad(shardOf(eventId, OUTBOX_SHARDS))}`,
