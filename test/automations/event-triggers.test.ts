@@ -11,7 +11,8 @@ const SYDNEY = 'Australia/Sydney';
 const tenant = clock(SYDNEY);
 const base = { eventId: 'E1', tenantId: 'T1', customerId: 'C1', source: 'api' as const };
 
-type EventOf<T extends DomainEvent['type']> = Extract<DomainEvent, { type: T }>;
+/** The event member whose `type` admits T (appointment events share one member with a union of types). */
+type EventOf<T extends DomainEvent['type']> = DomainEvent extends infer E ? (E extends { type: infer U } ? (T extends U ? Omit<E, 'type'> & { type: T } : never) : never) : never;
 const event = <T extends DomainEvent['type']>(e: Omit<EventOf<T>, keyof typeof base> & Partial<typeof base>): DomainEvent =>
   ({ ...base, ...e }) as DomainEvent;
 
