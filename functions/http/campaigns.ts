@@ -10,6 +10,7 @@ import {
   resumeCampaignRoute,
   scheduleCampaignRoute,
   sendCampaignRoute,
+  testCampaignRoute,
   unscheduleCampaignRoute,
   updateCampaignRoute,
 } from '../../shared/api/campaigns/contract';
@@ -21,6 +22,8 @@ import { copyCampaignAsDraft, createCampaign, deleteDraftCampaign, editCampaign 
 import { defaultLifecycleDeps } from '../../shared/domain/campaigns/default-deps';
 import { campaignListFilter } from '../../shared/domain/campaigns/list-filter';
 import { loadTenantSettings } from '../../shared/domain/tenants/tenant-repository';
+import { sendCampaignTest, sesEmailSender, type TestSendDeps } from '../../shared/domain/direct-sends/test-send';
+import { withIdempotency } from '../../shared/http/idempotency';
 import { httpHandler, implement } from '../../shared/http/handler';
 import { problems } from '../../shared/http/problem';
 
@@ -32,8 +35,8 @@ async function existingCampaign(tenantId: string, campaignId: string) {
   return loaded.campaign;
 }
 
-/** The campaigns API; `deps` are injected by tests (local scheduler, recording send port). */
-export function campaignsApi(deps: LifecycleDeps) {
+/** The campaigns API; `deps` are injected by tests (local scheduler, recording send port, an email sender for tests). */
+export function campaignsApi(deps: LifecycleDeps, testSendDeps: Pick<TestSendDeps, 'emailSender'> = { emailSender: sesEmailSender }) {
   return httpHandler([
     implement(listCampaignsRoute, async ({ query }, principal) => {
       const { timeZone } = await loadTenantSettings(principal.tenantId);
@@ -68,10 +71,20 @@ export function campaignsApi(deps: LifecycleDeps) {
       status: 200,
       body: campaignView(await runCampaignCommand(principal, params.campaignId, { type: 'unschedule' }, deps)),
     })),
-    implement(sendCampaignRoute, async ({ params }, principal) => ({
-      status: 202,
-      body: campaignView(await runCampaignCommand(principal, params.campaignId, { type: 'send' }, deps)),
-    })),
+    implement(
+      sendCampaignRoute,
+      withIdempotency(sendCampaignRoute, async ({ params }, principal) => ({
+        status: 202,
+        body: campaignView(await runCampaignCommand(principal, params.campaignId, { type: 'send' }, deps)),
+      })),
+    ),
+    implement(
+      testCampaignRoute,
+      withIdempotency(testCampaignRoute, async ({ params, body }, principal) => {
+        const result = await sendCampaignTest(principal, params.campaignId, body ?? {}, { ...testSendDeps, sendPort: deps.sendPort, now: deps.now });
+        return { status: result.status === 'sent' ? 200 : 202, body: result };
+      }),
+    ),
     implement(cancelCampaignRoute, async ({ params }, principal) => ({
       status: 200,
       body: campaignView(await runCampaignCommand(principal, params.campaignId, { type: 'cancel' }, deps)),

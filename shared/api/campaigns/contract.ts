@@ -3,6 +3,8 @@ import { defineRoute } from '../../http/contract';
 import { campaignMetricsSchema } from '../../domain/campaigns/campaign-metrics';
 import { campaignCreateSchema, campaignPatchSchema, campaignScheduleSchema } from '../../domain/campaigns/campaign-schema';
 import { campaignSchema, campaignStatusSchema } from '../../domain/campaigns/campaign-view';
+import { testSendResultSchema, testSendSchema } from '../../domain/direct-sends/direct-send-schema';
+import { idempotencyKeyHeader } from '../../http/idempotency-header';
 import { isoDate, page, pageQuery, problemResponses, problemSchema } from '../common';
 
 /**
@@ -173,13 +175,48 @@ export const sendCampaignRoute = defineRoute({
   method: 'POST',
   path: '/v1/campaigns/{campaignId}/send',
   summary: 'Send a draft or scheduled campaign now',
-  description: 'Moves it to `sending` (a scheduled one leaves the calendar); delivery happens in the background. Owner or manager.',
+  description:
+    'Moves it to `sending` (a scheduled one leaves the calendar); delivery happens in the background. With an ' +
+    '`Idempotency-Key`, a retry answers the first answer again; a second send without it, or with another key, is 409. ' +
+    'Owner or manager.',
   tag: TAG,
   auth: 'staff',
   writers: 'marketing',
   action: 'send campaigns',
   params: campaignParams,
-  responses: { 202: single('Sending'), ...problemResponses, 409: statusConflict, 422: problem('SMS cannot be sent yet, or the template is gone') },
+  headers: [idempotencyKeyHeader],
+  responses: {
+    202: single('Sending'),
+    ...problemResponses,
+    409: problem("Not possible in the campaign's current status (`currentStatus`), or the same Idempotency-Key is in progress"),
+    422: problem('SMS cannot be sent yet, the template is gone, or the Idempotency-Key was used for another request'),
+  },
+});
+
+export const testCampaignRoute = defineRoute({
+  id: 'sendCampaignTest',
+  method: 'POST',
+  path: '/v1/campaigns/{campaignId}/test',
+  summary: 'Send one test message of the campaign',
+  description:
+    'The message as it would go now, subject prefixed "[Test] ", to a staff member of the tenant (sent at once, with a ' +
+    "sample customer's data; the caller when the body names no one) or to a customer of the tenant (through the send " +
+    "pipeline with their data and consent, recorded on their timeline as a test). Never to a typed address. Not counted " +
+    "in the campaign's metrics. Any status. Owner or manager.",
+  tag: TAG,
+  auth: 'staff',
+  writers: 'marketing',
+  action: 'send test messages',
+  params: campaignParams,
+  body: testSendSchema.optional(),
+  headers: [idempotencyKeyHeader],
+  responses: {
+    200: { description: 'Sent to the staff member', schema: testSendResultSchema },
+    202: { description: 'Sending to the customer', schema: testSendResultSchema },
+    ...problemResponses,
+    409: problem('The same Idempotency-Key is in progress'),
+    422: problem("SMS cannot be sent yet, the campaign's message no longer checks, or the Idempotency-Key was used for another request"),
+  },
 });
 
 export const cancelCampaignRoute = defineRoute({
@@ -249,6 +286,7 @@ export const campaignRoutes = [
   scheduleCampaignRoute,
   unscheduleCampaignRoute,
   sendCampaignRoute,
+  testCampaignRoute,
   cancelCampaignRoute,
   pauseCampaignRoute,
   resumeCampaignRoute,
