@@ -14,6 +14,8 @@ import { campaignRoutes } from '../shared/api/campaigns/contract';
 import { segmentRoutes } from '../shared/api/segments/contract';
 import { templateRoutes } from '../shared/api/templates/contract';
 import { unsubscribeRoutes } from '../shared/api/unsubscribe/contract';
+import { sendRoutes } from '../shared/api/sends/contract';
+import { senderIdentityRoutes } from '../shared/api/sender-identity/contract';
 import { SEND_LANES } from '../shared/domain/sending/lanes';
 
 export interface FunctionSpec {
@@ -47,6 +49,10 @@ export interface FunctionSpec {
     readonly sendEmail?: boolean;
     /** Reads the HMAC key of unsubscribe and tracking links (CDK: signingKey.grantRead, sets SIGNING_KEY_SECRET_ARN). */
     readonly signingKey?: boolean;
+    /** SES identities (sending domains): `manage` creates, reads and removes them, `read` reads their status (CDK: email.grantManageIdentities). */
+    readonly sesIdentities?: 'manage' | 'read';
+    /** Sets up jewellers' SES tenants and their resource associations (CDK: email.grantSetUpSesTenants, sets SES_ARN_PREFIX). */
+    readonly sesTenants?: boolean;
   };
 }
 
@@ -124,7 +130,8 @@ export const FUNCTIONS = [
     timeoutSeconds: 29,
     memoryMb: 512,
     trigger: http(campaignRoutes),
-    access: { table: 'readwrite', scheduleTargets: ['campaign-dispatcher'], sendTo: ['sendDispatch'] },
+    // Test sends: to staff through SES at once (sendEmail), to customers as a direct send through the pipeline.
+    access: { table: 'readwrite', scheduleTargets: ['campaign-dispatcher'], sendTo: ['sendDispatch'], sendEmail: true, sesTenants: true },
   },
   {
     id: 'campaign-dispatcher',
@@ -226,6 +233,33 @@ export const FUNCTIONS = [
     memoryMb: 512,
     trigger: { kind: 'schedule', expression: 'rate(5 minutes)', description: 'Send reconciliation every 5 minutes' },
     access: { table: 'readwrite', sendTo: ['sendDispatch'] },
+  },
+  {
+    id: 'api-sends',
+    entry: 'functions/http/sends.ts',
+    description: 'Direct sends: one-off bulk email and one-to-one messages, through the send pipeline, with Idempotency-Key.',
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    trigger: http(sendRoutes),
+    access: { table: 'readwrite', sendTo: ['sendDispatch'], sesTenants: true },
+  },
+  {
+    id: 'api-sender-identity',
+    entry: 'functions/http/sender-identity.ts',
+    description: "The tenant's sending domain: SES identity with Easy DKIM (DNS records), verification status, removal; SES tenant.",
+    timeoutSeconds: 29,
+    memoryMb: 256,
+    trigger: http(senderIdentityRoutes),
+    access: { table: 'readwrite', sesIdentities: 'manage', sesTenants: true },
+  },
+  {
+    id: 'sender-identity-refresher',
+    entry: 'functions/schedule/sender-identity-refresher.ts',
+    description: 'Asks SES about sending domains still pending, so mail moves to a domain once its DKIM records are found.',
+    timeoutSeconds: 120,
+    memoryMb: 256,
+    trigger: { kind: 'schedule', expression: 'rate(15 minutes)', description: 'Pending sending domains checked every 15 minutes' },
+    access: { table: 'readwrite', sesIdentities: 'read' },
   },
 ] as const satisfies readonly FunctionSpec[];
 

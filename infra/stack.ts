@@ -72,6 +72,8 @@ export class FacetStack extends Stack {
     for (const fn of functions.values()) {
       if (fn.spec.access.sendEmail) this.email.grantSendEmail(fn.handler);
       if (fn.spec.access.signingKey) this.signingKey.grantRead(fn.handler);
+      if (fn.spec.access.sesIdentities) this.email.grantManageIdentities(fn.handler, fn.spec.access.sesIdentities);
+      if (fn.spec.access.sesTenants) this.email.grantSetUpSesTenants(fn.handler);
     }
 
     addCoreOperations(this.observability, {

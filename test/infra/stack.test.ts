@@ -391,6 +391,8 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/facet-dev/*]',
       // email.grantSendEmail (the send workers): SendEmail from any identity of this account, tenants' domains.
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
+      // email.grantSendEmail and grantSetUpSesTenants: the stage's SES tenants, one per jeweller, created at run time.
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:tenant/facet-dev-*]',
       'AwsSolutions-SMG4',
       'AwsSolutions-SNS2',
       'AwsSolutions-SQS3',
