@@ -3,7 +3,6 @@
  * index entry (nobody saved a campaign), with the attributes of ./send-origin.ts. Later rewrites by the campaigns
  * module (the pipeline's `complete`) carry `origin` and `purpose` over, as it does with every attribute it does not own.
  */
-import { keys } from '../../store/keys';
 import type { UnitOfWork } from '../../store/unit-of-work';
 import type { Campaign } from '../campaigns/campaign';
 import { campaignItem, loadCampaign, type LoadedCampaign } from '../campaigns/campaign-repository';
@@ -35,5 +34,3 @@ export async function loadDirectSend(tenantId: string, sendId: string): Promise<
   };
 }
 
-/** The key a direct send lives under (the campaign key, so the pipeline finds it). */
-export const directSendKey = (tenantId: string, sendId: string) => keys.tenantEntity(tenantId, 'CAMPAIGN', sendId);
