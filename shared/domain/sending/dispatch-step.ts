@@ -32,6 +32,7 @@ import { loadDispatchState, saveDispatchState } from './dispatch-store';
 import { freezeCandidates, type FreezeCandidate } from './freeze';
 import type { DispatchMessage, SendJob } from './messages';
 import { dispatchWindow, windowAllowance } from './pacing';
+import type { CampaignRecipient } from './recipient';
 import { readRecipientShard } from './recipient-store';
 import { reconcileCampaignSend, RECONCILE_DEFAULTS } from './reconcile';
 import { CounterDeltas, finishedCount } from './send-counters';
@@ -175,13 +176,13 @@ async function collectQueued(
   ref: { tenantId: string; campaignId: string },
   cursor: EnqueueCursor,
   limit: number,
-): Promise<{ customerIds: string[]; cursor: EnqueueCursor }> {
-  const customerIds: string[] = [];
+): Promise<{ recipients: CampaignRecipient[]; cursor: EnqueueCursor }> {
+  const recipients: CampaignRecipient[] = [];
   let { shard, after } = cursor;
-  while (customerIds.length < limit && shard < RECIPIENT_SHARDS) {
+  while (recipients.length < limit && shard < RECIPIENT_SHARDS) {
     const page = await readRecipientShard(ref, shard, { after, status: 'queued', limit: 1000 });
-    const wanted = page.recipients.slice(0, limit - customerIds.length);
-    customerIds.push(...wanted.map((recipient) => recipient.customerId));
+    const wanted = page.recipients.slice(0, limit - recipients.length);
+    recipients.push(...wanted);
     if (wanted.length < page.recipients.length) {
       after = wanted[wanted.length - 1]?.customerId;
       break;
@@ -191,7 +192,7 @@ async function collectQueued(
       after = undefined;
     } else after = page.after;
   }
-  return { customerIds, cursor: after === undefined ? { shard } : { shard, after } };
+  return { recipients, cursor: after === undefined ? { shard } : { shard, after } };
 }
 
 async function enqueueRound(state: DispatchState, options: DispatchOptions): Promise<{ next: DispatchState; delaySeconds: number }> {
@@ -201,8 +202,16 @@ async function enqueueRound(state: DispatchState, options: DispatchOptions): Pro
   const allowance = windowAllowance(dispatchWindow(options.accountRate()), pass.enqueued, finishedCount(totals) - pass.baselineFinished);
   const now = options.now().toISOString();
   if (allowance === 0) return { next: { ...state, updatedAt: now }, delaySeconds: options.idleRoundDelaySeconds };
-  const { customerIds, cursor } = await collectQueued(state, pass.cursor, allowance);
-  const jobs: SendJob[] = customerIds.map((customerId) => ({ v: 1, kind: 'campaign', tenantId, campaignId, customerId, purpose: 'marketing' }));
+  const { recipients, cursor } = await collectQueued(state, pass.cursor, allowance);
+  const jobs: SendJob[] = recipients.map((recipient) => ({
+    v: 1,
+    kind: 'campaign',
+    tenantId,
+    campaignId,
+    customerId: recipient.customerId,
+    purpose: 'marketing',
+    frozenAt: recipient.frozenAt,
+  }));
   await enqueueSendJobs('bulk', jobs);
   const done = cursor.shard >= RECIPIENT_SHARDS;
   return {

@@ -14,6 +14,8 @@ export const sendJobSchema = z.object({
   campaignId: id,
   customerId: id,
   purpose: z.enum(['marketing', 'service']),
+  /** When the recipient was frozen (its timeline entry's "queued" time); saves the worker a read of the record. */
+  frozenAt: z.iso.datetime(),
 });
 export type SendJob = z.infer<typeof sendJobSchema>;
 

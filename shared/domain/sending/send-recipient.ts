@@ -2,11 +2,12 @@
  * One send job, as the send worker runs it. In order, so that no step can cause a second email:
  *  1. the campaign's status (cached briefly): cancelled → the recipient is `cancelled`; paused → left `queued` (a
  *     resume re-enqueues it); anything but `sending` → nothing;
- *  2. the recipient must still be `queued` (a duplicate message, a second dispatcher run or a redrive stops here);
- *  3. the gates again, on fresh data: consent, address, suppression, frequency cap (→ `skipped` with the reason);
- *  4. render for this customer (a template error → `failed`, before anything is claimed);
- *  5. claim: `queued → sending` conditionally, with the claim's time; only the winner goes on;
- *  6. wait for this worker's send slot (pacing), call SES once, then record the answer: the communication on the
+ *  2. the gates again, on fresh data: consent, address, suppression, frequency cap (→ `skipped` with the reason, only
+ *     from `queued`);
+ *  3. render for this customer (a template error → `failed`, before anything is claimed);
+ *  4. claim: `queued → sending` conditionally, with the claim's time; only the winner goes on (a duplicate message, a
+ *     second dispatcher run or a redrive stops here: the recipient is no longer `queued`);
+ *  5. wait for this worker's send slot (pacing), call SES once, then record the answer: the communication on the
  *     customer's timeline first (it proves SES answered if the worker dies right after), then `sent` with the message id.
  *     A retriable refusal releases the claim (`sending → queued`) and the message comes back after a backoff; on its
  *     last allowed receive the recipient is `failed` instead. A definite refusal is `failed`; no answer is `unknown`.
@@ -33,7 +34,7 @@ import { composeEmail, type Sender } from './compose-email';
 import { closedGate, frequencyWindowStart, needsLookups } from './gates';
 import type { SendJob } from './messages';
 import { throttleBackoffSeconds, type SendSpacer } from './pacing';
-import { getRecipient, transitionRecipient, type RecipientRef } from './recipient-store';
+import { transitionRecipient, type RecipientRef } from './recipient-store';
 import type { CounterDeltas } from './send-counters';
 import { SKIP_COUNTERS } from '../campaigns/campaign-counters';
 import { compiledSendContent } from './send-content';
@@ -72,10 +73,12 @@ export type SendResult =
   /** SES refused for now: the claim was released; the message must come back after `backoffSeconds`. */
   | { kind: 'retry'; reason: string; backoffSeconds: number };
 
+/**
+ * The customer as of a moment ago: an eventually consistent read (half the read units) is fresh to within a second,
+ * which is all a re-check of consent made minutes or hours after the freeze needs.
+ */
 async function readCustomer(tenantId: string, customerId: string): Promise<CustomerItem | undefined> {
-  const { Item } = await documentClient.send(
-    new GetCommand({ TableName: env.tableName(), Key: keys.customer(tenantId, customerId), ConsistentRead: true }),
-  );
+  const { Item } = await documentClient.send(new GetCommand({ TableName: env.tableName(), Key: keys.customer(tenantId, customerId) }));
   return Item as CustomerItem | undefined;
 }
 
@@ -93,9 +96,6 @@ export async function sendRecipient(job: SendJob, delivery: Delivery, counters: 
   if (status === 'paused') return { kind: 'left', why: 'paused' };
   if (status !== 'sending') return { kind: 'left', why: 'campaign_not_sending' };
 
-  const recipient = await getRecipient(job.tenantId, job.campaignId, job.customerId);
-  if (recipient?.status !== 'queued') return { kind: 'left', why: 'not_queued' };
-
   const [customer, settings] = await Promise.all([readCustomer(job.tenantId, job.customerId), deps.tenantSettings(job.tenantId)]);
   const now = deps.now();
   const address = customer && !customer.erased ? customer.email : undefined;
@@ -105,7 +105,7 @@ export async function sendRecipient(job: SendJob, delivery: Delivery, counters: 
     ? await Promise.all([
         isSuppressed(job.tenantId, 'email', address!),
         job.purpose === 'marketing'
-          ? recentMarketingSends(job.tenantId, job.customerId, frequencyWindowStart(now, settings.frequencyCap), job.campaignId, true)
+          ? recentMarketingSends(job.tenantId, job.customerId, frequencyWindowStart(now, settings.frequencyCap), job.campaignId)
           : Promise.resolve(0),
       ])
     : [false, 0];
@@ -176,7 +176,7 @@ export async function sendRecipient(job: SendJob, delivery: Delivery, counters: 
     campaignId: job.campaignId,
     purpose: job.purpose,
     subject: rendered.subject,
-    frozenAt: recipient.frozenAt,
+    frozenAt: job.frozenAt,
     claimedAt,
   };
   const fromClaim = { from: ['sending'] as const, claimedAt };
