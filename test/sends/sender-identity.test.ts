@@ -4,6 +4,7 @@
  * choice before and after verification, one domain per account, roles and removal.
  */
 import {
+  DeleteTenantCommand,
   GetEmailIdentityCommand,
   GetTenantCommand,
   ListTenantResourcesCommand,
@@ -159,6 +160,22 @@ describe('DELETE /v1/sender-identity', () => {
     expect(await resolveSender(owner.tenantId)).toMatchObject({ fromAddress: 'no-reply@mail.facet.example', ownDomain: false });
     const claimedByOther = await call(otherOwner, 'POST', { domain: 'aurora-jewellers.example' });
     expect(claimedByOther.status).toBe(201);
+  });
+});
+
+describe('a registration that fails half-way', () => {
+  it('leaves nothing held: the claim is released and the SES identity removed', async () => {
+    const created = await createTenant({ name: 'Half Way', owner: { name: 'Hal', email: 'hal@halfway.example' } });
+    const halfWay: Principal = { tenantId: created.tenantId, staffId: created.ownerStaffId, role: 'owner' };
+    expect((await call(halfWay, 'POST', { domain: 'first.example' })).status).toBe(201);
+    expect((await call(halfWay, 'DELETE')).status).toBe(204);
+    // SES loses the tenant behind Facet's back: associating the next domain fails after the identity was created.
+    await ses.send(new DeleteTenantCommand({ TenantName: sesTenantName('test', halfWay.tenantId) }));
+    expect((await call(halfWay, 'POST', { domain: 'halfway.example' })).status).toBe(500);
+    expect((await call(halfWay, 'GET')).status).toBe(404);
+    await expect(ses.send(new GetEmailIdentityCommand({ EmailIdentity: 'halfway.example' }))).rejects.toMatchObject({ name: 'NotFoundException' });
+    expect((await call(owner, 'POST', { domain: 'halfway.example' })).status).toBe(201);
+    expect((await call(owner, 'DELETE')).status).toBe(204);
   });
 });
 

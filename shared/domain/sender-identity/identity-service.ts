@@ -50,9 +50,19 @@ export async function registerSendingDomain(principal: Principal, domain: string
     throw problems.conflict(`${domain} is already registered by another account.`);
   }
 
-  const tenantName = await ensureSesTenant(principal.tenantId, now);
-  const state = await createDomainIdentity(domain, { tenantId: principal.tenantId, stage: env.stage() });
-  await associateWithSesTenant(tenantName, identityArn(domain));
+  let tenantName: string;
+  let state: Awaited<ReturnType<typeof createDomainIdentity>>;
+  try {
+    tenantName = await ensureSesTenant(principal.tenantId, now);
+    state = await createDomainIdentity(domain, { tenantId: principal.tenantId, stage: env.stage() });
+    await associateWithSesTenant(tenantName, identityArn(domain));
+  } catch (error) {
+    // The domain is this tenant's only while it is registered: undo what was done so nobody finds it held.
+    await undoRegistration(principal.tenantId, domain).catch((cleanup: unknown) =>
+      logger.warn('sending domain registration left behind', { tenantId: principal.tenantId, error: cleanup as Error }),
+    );
+    throw error;
+  }
 
   const identity = newSenderIdentity({ tenantId: principal.tenantId, domain, createdBy: principal.staffId }, state, now);
   const uow = new UnitOfWork(undefined);
@@ -65,14 +75,19 @@ export async function registerSendingDomain(principal: Principal, domain: string
     // Another registration for this tenant won meanwhile: undo this domain's SES side unless it is that one.
     const winner = await loadSenderIdentity(principal.tenantId);
     if (winner?.domain === domain) return { created: false, identity: winner };
-    await dissociateFromSesTenant(tenantName, identityArn(domain));
-    await deleteDomainIdentity(domain);
-    await releaseDomain(principal.tenantId, domain);
+    await undoRegistration(principal.tenantId, domain);
     throw problems.conflict(`${winner?.domain ?? 'Another domain'} was registered meanwhile. Remove it before registering another.`);
   }
   forgetResolvedSender(principal.tenantId);
   logger.info('sending domain registered', { tenantId: principal.tenantId, status: identity.status });
   return { created: true, identity };
+}
+
+/** Removes a registration that did not complete: its SES association and identity, then the claim. */
+async function undoRegistration(tenantId: string, domain: string): Promise<void> {
+  await dissociateFromSesTenant(sesTenantName(env.stage(), tenantId), identityArn(domain));
+  await deleteDomainIdentity(domain);
+  await releaseDomain(tenantId, domain);
 }
 
 /**
