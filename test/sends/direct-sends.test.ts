@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignsApi } from '../../functions/http/campaigns';
 import { handler as customersHandler } from '../../functions/http/customers';
 import { sendsApi } from '../../functions/http/sends';
+import { senderIdentityApi } from '../../functions/http/sender-identity';
 import { dispatchWorker } from '../../functions/queue/dispatch-worker';
 import { sendWorker } from '../../functions/queue/send-worker';
 import type { Principal } from '../../shared/auth/roles';
@@ -22,7 +23,8 @@ import { documentClient } from '../../shared/store/dynamo';
 import { keys } from '../../shared/store/keys';
 import { startEmulators, type TestEmulators } from '../support/emulators';
 import { apiEvent, callRoute } from '../support/http';
-import { header, newCampaign, newCustomer, newTenant, pump, queueArns, sesEmails, type Handler, type StoredEmail } from '../sending/pipeline-support';
+import { header, newCampaign, newCustomer, newTenant, queueArns, sesEmails, type Handler, type StoredEmail } from '../sending/pipeline-support';
+import { deliverOnBothLanes } from './deliver';
 
 let stack: TestEmulators;
 let arns: Record<QueueId, string>;
@@ -38,7 +40,7 @@ const liveStatus = async (tenantId: string, campaignId: string) => (await loadCa
 const send = sendWorker({ spacer: new SendSpacer(10_000), throttleBackoff: () => 1, campaignStatus: liveStatus }) as Handler;
 
 const sentStatus = (tenantId: string, sendId: string) => async () => (await liveStatus(tenantId, sendId)) === 'sent';
-const deliver = (tenantId: string, sendId: string) => pump({ urls: stack.queueUrls, arns, dispatch, send, until: sentStatus(tenantId, sendId) });
+const deliver = (tenantId: string, sendId: string) => deliverOnBothLanes({ urls: stack.queueUrls, arns, dispatch, send, until: sentStatus(tenantId, sendId) });
 const mailTo = async (address: string): Promise<StoredEmail[]> =>
   (await sesEmails(stack.endpoints.ses!)).filter((email) => email.destination.to.includes(address));
 
@@ -150,7 +152,7 @@ describe('POST /v1/sends/bulk', () => {
   it("records the email on each recipient's timeline", async () => {
     const entries = (await timeline(owner, ids.ann!)).filter((entry) => entry.campaignId === sendId);
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ status: 'sent', subject: 'Hello Ann' });
+    expect(entries[0]).toMatchObject({ kind: 'bulk', status: 'sent', subject: 'Hello Ann' });
   });
 
   it('is marked as a bulk send, marketing, on the bulk lane (what the pipeline reads from ./send-origin.ts)', async () => {
@@ -198,17 +200,22 @@ describe('POST /v1/customers/{customerId}/messages', () => {
     await deliver(owner.tenantId, started.body.sendId);
     const bob = (await mailTo('bob@direct.example')).filter((email) => email.subject === 'Your ring is ready, Bob');
     expect(bob).toHaveLength(1);
-    expect((await timeline(owner, ids.bob!)).filter((entry) => entry.campaignId === started.body.sendId)).toHaveLength(1);
+    const entries = (await timeline(owner, ids.bob!)).filter((entry) => entry.campaignId === started.body.sendId);
+    expect(entries.map((entry) => entry.kind)).toEqual(['one_to_one']);
     const loaded = await loadCampaign(owner.tenantId, started.body.sendId);
     expect(sendOriginOf(loaded!.item)).toMatchObject({ origin: 'one_to_one', communicationKind: 'one_to_one', lane: 'priority' });
   });
 
-  it('keeps the purpose: a service message carries `purpose: service` for the gates', async () => {
-    const started = await oneToOne(owner, ids.gil!, { subject: 'Repair update', html: '<p>Done.</p>', purpose: 'service' });
-    expect(started.status).toBe(202);
-    const loaded = await loadCampaign(owner.tenantId, started.body.sendId);
+  it('keeps the purpose: a service message goes to a customer with service consent only, a marketing one does not', async () => {
+    const service = await oneToOne(owner, ids.gil!, { subject: 'Repair update', html: '<p>Done.</p>', purpose: 'service' });
+    expect(service.status).toBe(202);
+    const loaded = await loadCampaign(owner.tenantId, service.body.sendId);
     expect(sendOriginOf(loaded!.item).purpose).toBe('service');
-    await deliver(owner.tenantId, started.body.sendId);
+    await deliver(owner.tenantId, service.body.sendId);
+    const marketing = await oneToOne(owner, ids.gil!, { subject: 'New arrivals', html: '<p>Come and see.</p>' });
+    await deliver(owner.tenantId, marketing.body.sendId);
+    expect((await mailTo('gil@direct.example')).map((email) => email.subject)).toEqual(['Repair update']);
+    expect((await getSend(owner, marketing.body.sendId)).body.metrics.recipients.skipped.noConsent).toBe(1);
   });
 
   it("answers 404 for a customer of another tenant or no customer at all, and sends nothing", async () => {
@@ -312,7 +319,8 @@ describe('POST /v1/campaigns/{campaignId}/test', () => {
     await deliver(owner.tenantId, testSendId);
     const mail = await mailTo('hal@direct.example');
     expect(mail.map((email) => email.subject)).toEqual(['[Test] Hello Hal']);
-    expect((await timeline(owner, ids.hal!)).filter((entry) => entry.campaignId === testSendId)).toHaveLength(1);
+    const entries = (await timeline(owner, ids.hal!)).filter((entry) => entry.campaignId === testSendId);
+    expect(entries.map((entry) => entry.kind)).toEqual(['test']);
     const loaded = await loadCampaign(owner.tenantId, testSendId);
     expect(sendOriginOf(loaded!.item).communicationKind).toBe('test');
     expect(loaded!.item.testOf).toBe(campaignId);
@@ -369,5 +377,22 @@ describe('POST /v1/campaigns/{campaignId}/test', () => {
       }),
     );
     expect(Items).toHaveLength(0);
+  });
+});
+
+describe('the sender, once the domain is verified', () => {
+  it('sends from the store\'s own address at its verified domain instead of the platform', async () => {
+    const verified = await newTenant('Verified Store');
+    const customerId = await newCustomer(verified, { firstName: 'Vic', email: 'vic@direct.example', consent: { email: { marketing: 'granted' } } });
+    const identities = senderIdentityApi();
+    const register = await callRoute(identities, apiEvent({ method: 'POST', path: '/v1/sender-identity', principal: verified, body: { domain: 'store.example' } }));
+    expect(register.status).toBe(201);
+    const status = await callRoute(identities, apiEvent({ method: 'GET', path: '/v1/sender-identity', principal: verified }));
+    expect(status.body.status).toBe('verified');
+    const started = await bulk(verified, { subject: 'From us', html: '<p>Hello</p>', recipients: { customerIds: [customerId] } });
+    await deliver(verified.tenantId, started.body.sendId);
+    const [mail] = await mailTo('vic@direct.example');
+    expect(mail!.from).toBe('"Verified Store" <hello@store.example>');
+    expect(mail!.replyTo).toEqual([]);
   });
 });
