@@ -3,7 +3,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { sesV2EmailSender } from '../../shared/adapters/ses/sesv2-email-sender';
 import { env } from '../../shared/config/env';
 import { QUEUES, type QueueId } from '../../shared/config/queues';
-import { platformSender } from '../../shared/domain/sending/compose-email';
+import { resolveSender } from '../../shared/domain/sender-identity/resolve-sender';
 import { cachedCampaignStatus } from '../../shared/domain/sending/campaign-status';
 import { SEND_LANES } from '../../shared/domain/sending/lanes';
 import { sendJobSchema } from '../../shared/domain/sending/messages';
@@ -36,7 +36,8 @@ function maxReceiveCountOf(record: SQSRecord): number {
 function defaultDeps(): SendDeps {
   return {
     emailSender: sesV2EmailSender(),
-    sender: async (_tenantId, settings) => platformSender(settings, env.platformFromAddress()),
+    // The tenant's own verified domain once it has one; the platform address in the store's name until then.
+    sender: (tenantId, settings) => resolveSender(tenantId, settings),
     signingKey: signingKeyProvider(),
     spacer: new SendSpacer(perWorkerRate(env.sesMaxSendRate())),
     campaignStatus: (tenantId, campaignId) => cachedCampaignStatus(tenantId, campaignId),

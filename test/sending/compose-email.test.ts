@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { composeEmail, mailbox, platformSender, unsubscribeHeaders } from '../../shared/domain/sending/compose-email';
+import { composeEmail, mailbox, unsubscribeHeaders } from '../../shared/domain/sending/compose-email';
 
 const url = 'https://api.example.com/u/tok.en';
 const base = {
   rendered: { channel: 'email' as const, subject: 'Valentine picks', preheader: '', html: '<html><body><p>Hi Ann</p></body></html>', text: 'Hi Ann' },
   to: 'ann@example.com',
   store: { name: 'Aurora Fine Jewellery', postalAddress: '1 George St, Sydney NSW 2000' },
-  sender: platformSender(
-    { name: 'Aurora Fine Jewellery', defaultSender: { name: 'Aurora', email: 'hello@aurora.example' } },
-    'no-reply@mail.facet.example',
-  ),
+  sender: { fromAddress: 'no-reply@mail.facet.example', displayName: 'Aurora Fine Jewellery', replyTo: ['hello@aurora.example'] },
   unsubscribeUrl: url,
   tags: { tenantId: 'T1', campaignId: 'C1', customerId: 'U1' },
   tenantName: 'facet-dev-T1',
@@ -48,7 +45,7 @@ describe('composeEmail', () => {
 
   it('escapes the store details in the HTML footer', () => {
     const store = { name: 'Bell & <Co>', postalAddress: undefined };
-    const email = composeEmail({ ...base, store, sender: platformSender(store, 'no-reply@mail.facet.example') });
+    const email = composeEmail({ ...base, store, sender: { fromAddress: 'no-reply@mail.facet.example', displayName: store.name, replyTo: [] } });
     expect(email.html).toContain('Bell &amp; &lt;Co&gt;');
     expect(email.from).toBe('"Bell & <Co>" <no-reply@mail.facet.example>');
     expect(email.replyTo).toEqual([]);

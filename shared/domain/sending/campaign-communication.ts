@@ -9,7 +9,7 @@ import { env } from '../../config/env';
 import { documentClient } from '../../store/dynamo';
 import { keys } from '../../store/keys';
 import { isConditionFailure } from '../../store/unit-of-work';
-import type { Communication, CommunicationStatus } from '../customers/communication';
+import type { Communication, CommunicationKind, CommunicationStatus } from '../customers/communication';
 import { countRecentMarketing, type MessagePurpose } from './gates';
 
 /** The communication id of a campaign email: one per customer and campaign. */
@@ -23,6 +23,8 @@ export interface CampaignCommunicationInput {
   readonly customerId: string;
   readonly campaignId: string;
   readonly purpose: MessagePurpose;
+  /** `campaign`, or the origin of a direct send (bulk, one_to_one, test); campaign when absent. */
+  readonly kind?: Extract<CommunicationKind, 'campaign' | 'bulk' | 'one_to_one' | 'test'>;
   /** The rendered subject; unknown when the reconciler writes the entry of a send whose worker died. */
   readonly subject?: string;
   readonly frozenAt: string;
@@ -36,7 +38,7 @@ export interface CampaignCommunicationInput {
 export function campaignCommunicationItem(input: CampaignCommunicationInput): Record<string, unknown> {
   const communication: Communication = {
     id: campaignCommunicationId(input.campaignId),
-    kind: 'campaign',
+    kind: input.kind ?? 'campaign',
     channel: 'email',
     ...(input.subject === undefined ? {} : { subject: input.subject.slice(0, 300) }),
     campaignId: input.campaignId,

@@ -7,7 +7,6 @@
 import type { EmailHeader, OutboundEmail } from '../../adapters/ses/outbound-email';
 import { sesTagValue } from '../../adapters/ses/ses-tenant';
 import type { RenderedEmail } from '../templates/render-template';
-import type { TenantSettings } from '../tenants/settings';
 import { singleLine } from '../templates/render-template';
 
 export interface Store {
@@ -15,17 +14,12 @@ export interface Store {
   readonly postalAddress?: string | undefined;
 }
 
-/** Who the email is from (the sender-identity capability decides; ./sender.ts until then). */
+/** Who the email is from (shared/domain/sender-identity/resolve-sender.ts decides). */
 export interface Sender {
   readonly fromAddress: string;
   readonly displayName: string;
   /** Where replies go; empty when they go to `fromAddress`. */
   readonly replyTo: readonly string[];
-}
-
-/** Until a tenant's own domain is verified: the platform's address in the store's name, replies to the store. */
-export function platformSender(store: Pick<TenantSettings, 'name' | 'defaultSender'>, platformFromAddress: string): Sender {
-  return { fromAddress: platformFromAddress, displayName: store.name, replyTo: store.defaultSender ? [store.defaultSender.email] : [] };
 }
 
 export interface ComposeInput {

@@ -14,6 +14,7 @@
  */
 import type { ShardCursor, ShardCursors } from '../segments/book-reader';
 import type { Rule } from '../segments/rule-schema';
+import type { SendRouting } from '../direct-sends/send-origin';
 
 export type DispatchPhase = 'freezing' | 'enqueueing' | 'watching' | 'finished';
 
@@ -46,6 +47,8 @@ export interface DispatchState {
   readonly audience?: AudienceMode;
   /** The instant the audience rule is evaluated at ("today", "this month"), fixed for the whole freeze. */
   readonly evaluatedAt: string;
+  /** Purpose, lane and timeline kind of the send (a campaign, or a direct send's origin), read by the first step. */
+  readonly routing?: Pick<SendRouting, 'purpose' | 'lane' | 'communicationKind'>;
   /** The audience's rule as resolved by the first freeze step (kept so every slice uses the same rule). */
   readonly rule?: Rule;
   /** Freezing a streamed audience: per book shard, where to resume (JSON of StoredCursor[]). */

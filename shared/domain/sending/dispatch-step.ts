@@ -16,7 +16,8 @@ import { logger } from '../../observability/logger';
 import { documentClient } from '../../store/dynamo';
 import { keys, RECIPIENT_SHARDS } from '../../store/keys';
 import type { Campaign } from '../campaigns/campaign';
-import { loadCampaign, readCampaignCounters } from '../campaigns/campaign-repository';
+import { loadCampaign, readCampaignCounters, type LoadedCampaign } from '../campaigns/campaign-repository';
+import { sendOriginOf } from '../direct-sends/send-origin';
 import { emptyConsentState, type ConsentState } from '../customers/consent';
 import type { BookCustomer } from '../segments/book-customer';
 import { bookFinished, dynamoBookReader, emptyReadStats, streamBook } from '../segments/book-reader';
@@ -137,9 +138,12 @@ async function matchSlice(
   return { candidates: matched, freezeCursors: encodeFreezeCursors(cursors), finished: bookFinished(cursors) };
 }
 
-async function freezeStep(campaign: Campaign, state: DispatchState, options: DispatchOptions): Promise<DispatchState> {
+async function freezeStep(loaded: LoadedCampaign, state: DispatchState, options: DispatchOptions): Promise<DispatchState> {
   const now = options.now();
+  const campaign = loaded.campaign;
   const { tenantId, campaignId } = campaign;
+  const { purpose, lane, communicationKind } = state.routing ?? sendOriginOf(loaded.item);
+  const routed: DispatchState = { ...state, routing: { purpose, lane, communicationKind } };
   let audience: Audience | undefined;
   try {
     await freezeSendContent(campaign, now);
@@ -148,19 +152,19 @@ async function freezeStep(campaign: Campaign, state: DispatchState, options: Dis
     if (!(error instanceof UnsendableContentError) && !(error instanceof ProblemError && error.status === 404)) throw error;
     // Nothing can be sent (the content or the segment is gone): an empty audience, and the campaign completes.
     logger.error('campaign audience or content unavailable: nothing is sent', { tenantId, campaignId, error: error as Error });
-    return startPass({ ...state, audience: 'manual', updatedAt: now.toISOString() }, 0, now);
+    return startPass({ ...routed, audience: 'manual', updatedAt: now.toISOString() }, 0, now);
   }
-  const { context, settings } = await evaluationContext(tenantId, state);
-  const slice = await matchSlice(campaign, state, audience, context, options);
+  const { context, settings } = await evaluationContext(tenantId, routed);
+  const slice = await matchSlice(campaign, routed, audience, context, options);
   const counters = new CounterDeltas();
   try {
-    const tally = await freezeCandidates({ tenantId, campaignId, purpose: 'marketing', settings, now }, slice.candidates, counters);
+    const tally = await freezeCandidates({ tenantId, campaignId, purpose, settings, now }, slice.candidates, counters);
     logger.info('audience slice frozen', { tenantId, campaignId, ...tally, finished: slice.finished });
   } finally {
     await counters.flush(`${campaignId}#${state.step}`);
   }
   const next: DispatchState = {
-    ...state,
+    ...routed,
     audience: audience.mode,
     ...(audience.mode === 'manual' ? {} : { rule: audience.plan.rule }),
     ...(slice.freezeCursors ? { freezeCursors: slice.freezeCursors } : {}),
@@ -203,16 +207,18 @@ async function enqueueRound(state: DispatchState, options: DispatchOptions): Pro
   const now = options.now().toISOString();
   if (allowance === 0) return { next: { ...state, updatedAt: now }, delaySeconds: options.idleRoundDelaySeconds };
   const { recipients, cursor } = await collectQueued(state, pass.cursor, allowance);
+  const routing = state.routing ?? { purpose: 'marketing', lane: 'bulk', communicationKind: 'campaign' };
   const jobs: SendJob[] = recipients.map((recipient) => ({
     v: 1,
     kind: 'campaign',
     tenantId,
     campaignId,
     customerId: recipient.customerId,
-    purpose: 'marketing',
+    purpose: routing.purpose,
     frozenAt: recipient.frozenAt,
+    communicationKind: routing.communicationKind,
   }));
-  await enqueueSendJobs('bulk', jobs);
+  await enqueueSendJobs(routing.lane, jobs);
   const done = cursor.shard >= RECIPIENT_SHARDS;
   return {
     next: {
@@ -257,7 +263,7 @@ export async function runDispatchStep(message: DispatchMessage, options: Dispatc
   let next: DispatchState;
   let delaySeconds = 0;
   if (state.phase === 'freezing') {
-    next = await freezeStep(campaign, state, options);
+    next = await freezeStep(loaded, state, options);
   } else if (state.phase === 'enqueueing') {
     ({ next, delaySeconds } = await enqueueRound(state, options));
   } else {

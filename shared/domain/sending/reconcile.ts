@@ -95,7 +95,12 @@ function tallyRecipient(walk: Walk, recipient: CampaignRecipient): void {
 }
 
 /** A claim whose worker is gone: `sent` if SES's answer reached the timeline, else `unknown`. */
-async function resolveStaleClaim(recipient: CampaignRecipient, now: Date, counters: CounterDeltas): Promise<CampaignRecipient> {
+async function resolveStaleClaim(
+  recipient: CampaignRecipient,
+  routing: DispatchState['routing'],
+  now: Date,
+  counters: CounterDeltas,
+): Promise<CampaignRecipient> {
   const at = now.toISOString();
   const ref = { tenantId: recipient.tenantId, campaignId: recipient.campaignId, customerId: recipient.customerId };
   const communication = recipient.communicationSk
@@ -114,7 +119,8 @@ async function resolveStaleClaim(recipient: CampaignRecipient, now: Date, counte
       tenantId: recipient.tenantId,
       customerId: recipient.customerId,
       campaignId: recipient.campaignId,
-      purpose: 'marketing',
+      purpose: routing?.purpose ?? 'marketing',
+      kind: routing?.communicationKind ?? 'campaign',
       frozenAt: recipient.frozenAt,
       claimedAt: recipient.claimedAt,
       status: 'unknown',
@@ -160,7 +166,7 @@ export async function reconcileCampaignSend(tenantId: string, campaignId: string
     for await (const found of allRecipients({ tenantId, campaignId })) {
       let recipient = found;
       if (recipient.status === 'sending' && now.getTime() - Date.parse(recipient.claimedAt ?? '') >= options.staleClaimMs) {
-        recipient = await resolveStaleClaim(recipient, now, counters);
+        recipient = await resolveStaleClaim(recipient, state.routing, now, counters);
       }
       if (recipient.status === 'queued' && campaign.status === 'cancelled') {
         const at = now.toISOString();

@@ -175,6 +175,7 @@ export async function sendRecipient(job: SendJob, delivery: Delivery, counters: 
     customerId: job.customerId,
     campaignId: job.campaignId,
     purpose: job.purpose,
+    kind: job.communicationKind,
     subject: rendered.subject,
     frozenAt: job.frozenAt,
     claimedAt,
