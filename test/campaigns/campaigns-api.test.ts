@@ -361,3 +361,22 @@ describe('completion by the pipeline', () => {
     });
   });
 });
+
+describe('unlisted campaigns (direct sends)', () => {
+  it('stay out of the campaign list when a status change rewrites them', async () => {
+    const campaignId = await draftId({ name: 'Unlisted one-to-one' });
+    // A direct send is stored like this: the campaign item without the list's index entry.
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: h.stack.tableName,
+        Key: keys.tenantEntity(tenantId, 'CAMPAIGN', campaignId),
+        UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
+      }),
+    );
+    const cancelled = await call(h, owner(), 'POST /v1/campaigns/{campaignId}/cancel', { params: { campaignId } });
+    expect(cancelled.status).toBe(200);
+    const listed = await list({ limit: '100' });
+    expect(listed.body.items.map((c: { campaignId: string }) => c.campaignId)).not.toContain(campaignId);
+    expect((await get(campaignId)).body.status).toBe('cancelled');
+  });
+});

@@ -84,7 +84,13 @@ export function stageNewCampaign(uow: UnitOfWork, campaign: Campaign): void {
 
 /** Stages the rewrite of a campaign that was read as `loaded`; fails its condition if anyone wrote it since. */
 export function stageCampaignRewrite(uow: UnitOfWork, loaded: LoadedCampaign, next: Campaign): void {
-  const item = { ...foreignAttributes(loaded.item), ...campaignItem({ ...next, revision: loaded.campaign.revision + 1 }) };
+  const rewritten = campaignItem({ ...next, revision: loaded.campaign.revision + 1 });
+  // Unlisted campaigns (bulk, one-to-one and test sends) have no list entry and must not gain one on a rewrite.
+  if (loaded.item.gsi2pk === undefined) {
+    delete rewritten.gsi2pk;
+    delete rewritten.gsi2sk;
+  }
+  const item = { ...foreignAttributes(loaded.item), ...rewritten };
   uow.put(item, { expression: 'revision = :read', values: { ':read': loaded.campaign.revision } });
 }
 
