@@ -29,6 +29,8 @@ export interface LambdaEnvironmentInput {
   publicApiUrl: string;
   schedulesDlqArn: string;
   logLevel: string;
+  /** HMAC key of unsubscribe links (in AWS the functions read it from Secrets Manager instead: SIGNING_KEY_SECRET_ARN). */
+  signingKey?: string;
 }
 
 /**
@@ -55,6 +57,7 @@ export function lambdaEnvironment(input: LambdaEnvironmentInput): Record<string,
     [CDK_ENV_NAMES.scheduleDlqArn]: input.schedulesDlqArn,
     [CDK_ENV_NAMES.sesConfigurationSet]: prefix,
     ...Object.fromEntries((Object.keys(QUEUES) as QueueId[]).map((id) => [QUEUES[id].urlEnv, input.queueUrls[id]])),
+    ...(input.signingKey ? { SIGNING_KEY: input.signingKey } : {}),
   };
 }
 

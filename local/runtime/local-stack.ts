@@ -29,6 +29,7 @@ import { REPO_ROOT, localStatePaths } from './paths';
 import { errorMessage, stdoutLog, type RuntimeLog } from './runtime-log';
 import { runningStackOf } from './running-stack';
 import { readStackFile, writeStackFile, type StackFile } from './stack-file';
+import { localSigningKey } from './signing-key';
 import { seedDemoTenantWithStats, tenantForStack, type SeedTenant } from './stack-tenant';
 import { runStartupRecovery } from './startup-recovery';
 import { startTtlSweeper } from './ttl-sweeper';
@@ -159,6 +160,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         publicApiUrl: gateway.url,
         schedulesDlqArn: schedulesDlq.arn,
         logLevel,
+        signingKey: process.env.SIGNING_KEY || localSigningKey(stateDir),
       }),
     );
     const schedulerModule = await import('../scheduler');

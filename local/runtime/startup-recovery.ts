@@ -14,6 +14,13 @@ export const STARTUP_RECOVERY: readonly { functionId: FunctionId; event: unknown
     event: { minAgeSeconds: 0 },
     why: 'publish domain events the queue lost with the last process',
   },
+  {
+    functionId: 'campaign-reconciler',
+    // The send queues lost every message the last process held: re-enqueue queued recipients and restart stalled
+    // dispatches now. Claims older than 30 s belong to the last process (its workers are gone) and are settled.
+    event: { requeueAfterSeconds: 0, stuckDispatchSeconds: 0, staleClaimSeconds: 30 },
+    why: 'campaign sends in flight: re-enqueue what the lost queues held, settle claims the last process left',
+  },
 ];
 
 /** Runs each recovery in turn; a failure is logged, not fatal: the recurring schedules retry the same work. */

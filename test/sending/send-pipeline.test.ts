@@ -25,6 +25,7 @@ import { loadCampaign } from '../../shared/domain/campaigns/campaign-repository'
 import { SendSpacer } from '../../shared/domain/sending/pacing';
 import { allRecipients } from '../../shared/domain/sending/recipient-store';
 import { loadDispatchState } from '../../shared/domain/sending/dispatch-store';
+import { listRecipientResults } from '../../shared/domain/sending/recipient-results';
 import { startCampaignSend } from '../../shared/domain/sending/start-send';
 import { addManualSuppression } from '../../shared/domain/suppression/suppression-repository';
 import { documentClient } from '../../shared/store/dynamo';
@@ -187,6 +188,19 @@ describe('a campaign to a small book', () => {
     expect(byCustomer[ids.suppressed!]).toMatchObject({ status: 'skipped', skipReason: 'suppressed' });
     expect(byCustomer[ids.capped!]).toMatchObject({ status: 'skipped', skipReason: 'frequency_cap' });
     expect(byCustomer[ids.ann!]).toMatchObject({ status: 'sent', messageId: to(emails, 'ann@small.example')[0]!.messageId, attempts: 1 });
+  });
+
+  it('lists per-recipient results page by page across the recipient shards', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listRecipientResults(owner.tenantId, campaignId, { limit: 3, ...(cursor ? { cursor } : {}) });
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.items.map((item) => item.customerId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen.sort()).toEqual(Object.values(ids).sort());
+    await expect(listRecipientResults(owner.tenantId, campaignId, { limit: 3, cursor: 'garbage' })).rejects.toMatchObject({ status: 400 });
   });
 
   it("records the email on the customer's timeline with the SES message id", async () => {
