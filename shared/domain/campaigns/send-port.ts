@@ -8,12 +8,11 @@
  * the pipeline stopped, never send a recipient twice. It returns once the work is durably queued, not when the
  * campaign is sent. Throwing leaves the campaign `sending` with its hand-over `pending` (see Campaign.handover).
  */
+import { sendPipeline } from '../sending/start-send';
+
 export interface CampaignSendPort {
   startCampaignSend(tenantId: string, campaignId: string): Promise<void>;
 }
 
-/**
- * The pipeline's implementation, once it exists. Until then nothing is sent and nothing is faked: campaigns that start
- * sending stay in `sending` with their hand-over pending, and a warning is logged (see handOverToPipeline).
- */
-export const installedSendPort: CampaignSendPort | undefined = undefined;
+/** The pipeline's implementation: shared/domain/sending/start-send.ts. */
+export const installedSendPort: CampaignSendPort | undefined = sendPipeline;
