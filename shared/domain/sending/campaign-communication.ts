@@ -23,8 +23,8 @@ export interface CampaignCommunicationInput {
   readonly customerId: string;
   readonly campaignId: string;
   readonly purpose: MessagePurpose;
-  /** `campaign`, or the origin of a direct send (bulk, one_to_one, test); campaign when absent. */
-  readonly kind?: Extract<CommunicationKind, 'campaign' | 'bulk' | 'one_to_one' | 'test'>;
+  /** `campaign`, the origin of a direct send (bulk, one_to_one, test) or `automation`; campaign when absent. */
+  readonly kind?: Extract<CommunicationKind, 'campaign' | 'bulk' | 'one_to_one' | 'test' | 'automation'>;
   /** The rendered subject; unknown when the reconciler writes the entry of a send whose worker died. */
   readonly subject?: string;
   readonly frozenAt: string;

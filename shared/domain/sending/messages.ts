@@ -16,8 +16,8 @@ export const sendJobSchema = z.object({
   purpose: z.enum(['marketing', 'service']),
   /** When the recipient was frozen (its timeline entry's "queued" time); saves the worker a read of the record. */
   frozenAt: z.iso.datetime(),
-  /** The timeline entry's kind: a campaign, or a direct send's origin (bulk, one_to_one, test). */
-  communicationKind: z.enum(['campaign', 'bulk', 'one_to_one', 'test']).default('campaign'),
+  /** The timeline entry's kind: a campaign, a direct send's origin (bulk, one_to_one, test), or an automation's message. */
+  communicationKind: z.enum(['campaign', 'bulk', 'one_to_one', 'test', 'automation']).default('campaign'),
 });
 export type SendJob = z.output<typeof sendJobSchema>;
 
