@@ -20,10 +20,10 @@ import { readCampaignCounters } from '../../shared/domain/campaigns/campaign-rep
 import { runCampaignCommand } from '../../shared/domain/campaigns/campaign-lifecycle';
 import { defaultLifecycleDeps } from '../../shared/domain/campaigns/default-deps';
 import type { CustomerItem } from '../../shared/domain/customers/customer-item';
-import { campaignCommunicationItem } from '../../shared/domain/sending/campaign-communication';
+import { campaignCommunicationItem, campaignCommunicationSk, putCampaignCommunication } from '../../shared/domain/sending/campaign-communication';
 import { loadCampaign } from '../../shared/domain/campaigns/campaign-repository';
 import { SendSpacer } from '../../shared/domain/sending/pacing';
-import { allRecipients } from '../../shared/domain/sending/recipient-store';
+import { allRecipients, transitionRecipient } from '../../shared/domain/sending/recipient-store';
 import { loadDispatchState } from '../../shared/domain/sending/dispatch-store';
 import { listRecipientResults } from '../../shared/domain/sending/recipient-results';
 import { startCampaignSend } from '../../shared/domain/sending/start-send';
@@ -390,6 +390,41 @@ describe('at-least-once delivery never sends twice', () => {
     expect(after).toMatchObject({ status: 'unknown', attempts: 1 });
     // The lost batch's counter increments were rebuilt from the recipients when the campaign was settled.
     expect(await readCampaignCounters(owner.tenantId, campaignId)).toMatchObject({ recipients: 6, sent: 5, unknown: 1 });
+  });
+
+  it("a stale claim whose SES answer reached the timeline is settled from it: sent with the message id, or failed", async () => {
+    const owner = await newTenant('Settled Jewellers');
+    await bookOf(owner, 'settle', 2);
+    const campaignId = await newCampaign(owner);
+    await sendNow(owner, campaignId);
+    await pump({ urls: stack.queueUrls, arns, dispatch, send: sendHandler(), sendsOff: true, until: async () => (await loadDispatchState(owner.tenantId, campaignId))?.phase === 'watching' });
+    const sqs = new SQSClient({});
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: stack.queueUrls.sendBulk }));
+    sqs.destroy();
+    // Two workers claimed, heard from SES, wrote the timeline entry, and died before updating the recipient.
+    const [accepted, refused] = await recipientsOf(owner.tenantId, campaignId);
+    for (const [recipient, status] of [[accepted!, 'sent'], [refused!, 'failed']] as const) {
+      const claimedAt = new Date(Date.now() - 60_000).toISOString();
+      const communicationSk = campaignCommunicationSk(owner.tenantId, recipient.customerId, claimedAt, campaignId);
+      const ref = { tenantId: owner.tenantId, campaignId, customerId: recipient.customerId };
+      expect(await transitionRecipient(ref, { from: ['queued'], to: 'sending', set: { claimedAt, communicationSk }, countAttempt: true })).toBe(true);
+      await putCampaignCommunication({
+        ...ref,
+        purpose: 'marketing',
+        subject: 'Hello',
+        frozenAt: recipient.frozenAt,
+        claimedAt,
+        status,
+        at: claimedAt,
+        ...(status === 'sent' ? { providerMessageId: 'ses-message-1' } : { reason: 'MessageRejected' }),
+      });
+    }
+    await reconcilerHandler({ staleClaimSeconds: 30, settleSeconds: 0 });
+    const settled = Object.fromEntries((await recipientsOf(owner.tenantId, campaignId)).map((r) => [r.customerId, r]));
+    expect(settled[accepted!.customerId]).toMatchObject({ status: 'sent', messageId: 'ses-message-1' });
+    expect(settled[refused!.customerId]).toMatchObject({ status: 'failed' });
+    expect(await campaignStatus(owner.tenantId, campaignId)).toBe('sent');
+    expect(await readCampaignCounters(owner.tenantId, campaignId)).toMatchObject({ recipients: 2, sent: 1, failed: 1, unknown: 0 });
   });
 
   it('the reconciler re-enqueues recipients whose messages were lost (local queues live in memory)', async () => {

@@ -94,7 +94,10 @@ function tallyRecipient(walk: Walk, recipient: CampaignRecipient): void {
   if (recipient.finishedAt) walk.latestFinishedAt = Math.max(walk.latestFinishedAt, Date.parse(recipient.finishedAt));
 }
 
-/** A claim whose worker is gone: `sent` if SES's answer reached the timeline, else `unknown`. */
+/**
+ * A claim whose worker is gone: `sent` if SES's answer (a message id) reached the timeline, `failed` if its refusal
+ * did, else `unknown`.
+ */
 async function resolveStaleClaim(
   recipient: CampaignRecipient,
   routing: DispatchState['routing'],
@@ -112,6 +115,13 @@ async function resolveStaleClaim(
     if (!moved) return recipient;
     counters.add(recipient.tenantId, recipient.campaignId, 'sent');
     return { ...recipient, status: 'sent', finishedAt: at };
+  }
+  if (communication?.status === 'failed') {
+    // SES refused it for good and the worker died before recording that on the recipient.
+    const moved = await transitionRecipient(ref, { ...fromClaim, to: 'failed', set: { reason: 'refused by the provider', finishedAt: at } });
+    if (!moved) return recipient;
+    counters.add(recipient.tenantId, recipient.campaignId, 'failed');
+    return { ...recipient, status: 'failed', finishedAt: at };
   }
   const reason = 'no answer from the provider (worker stopped); not resent';
   if (recipient.claimedAt) {
