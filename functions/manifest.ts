@@ -16,6 +16,7 @@ import { templateRoutes } from '../shared/api/templates/contract';
 import { unsubscribeRoutes } from '../shared/api/unsubscribe/contract';
 import { sendRoutes } from '../shared/api/sends/contract';
 import { senderIdentityRoutes } from '../shared/api/sender-identity/contract';
+import { automationRoutes } from '../shared/api/automations/contract';
 import { SEND_LANES } from '../shared/domain/sending/lanes';
 
 export interface FunctionSpec {
@@ -260,6 +261,16 @@ export const FUNCTIONS = [
     memoryMb: 256,
     trigger: { kind: 'schedule', expression: 'rate(15 minutes)', description: 'Pending sending domains checked every 15 minutes' },
     access: { table: 'readwrite', sesIdentities: 'read' },
+  },
+  {
+    id: 'api-automations',
+    entry: 'functions/http/automations.ts',
+    description: 'Automations: create, edit, switch on/off, runs, 30-day counts and previews of who would receive one on a day.',
+    timeoutSeconds: 29,
+    // A preview of a date-based automation reads the whole book, like a segment count (one full vCPU).
+    memoryMb: 1769,
+    trigger: http(automationRoutes),
+    access: { table: 'readwrite' },
   },
 ] as const satisfies readonly FunctionSpec[];
 

@@ -30,6 +30,13 @@
  *   T#{t}#CAMPAIGN#{id}#COUNT#{nn} | COUNTER                     one of a campaign's sharded counter items (no hot item)
  *   T#{t}#CAMPAIGN#{id}#RCPT#{nn} | {customerId}                 a campaign's recipient (frozen audience, send state)
  *   T#{t}#CAMPAIGN#{id}#SEND      | STATE / CONTENT              a campaign's dispatch checkpoint / frozen message content
+ *   T#{t}                         | AUTORUNNER                   the automation runner's pass over the tenant (lease, book checkpoint)
+ *   T#{t}#AUTOOCC#{a}#{nn}        | {customerId}/{occurrence}    an automation occurrence's claim and outcome (TTL)
+ *   T#{t}#AUTOOCC#{a}#{nn}        | REENTRY#{customerId}         recent messages of an automation to a customer (re-entry policy)
+ *   T#{t}#AUTOSTATS#{a}           | {yyyy-mm-dd}                 an automation's outcomes on a local day (TTL)
+ *   T#{t}#AUTORUNS#{a}            | {startedAt}#{passId}         one runner pass over an automation (TTL)
+ *   AUTOMATIONS#ENABLED           | {t}#{automationId}           switched-on automations: the runner's worklist, with its checkpoint
+ *   AUTOOPEN#{nn}                 | {dueAt}#{t}#{occurrence key} occurrences not finished yet (scheduled, claimed, enqueued)
  *   SENDS#ACTIVE                  | {t}#{campaignId}             campaigns the send reconciler watches (platform-wide)
  *   SENDERDOMAIN#{domain}         | CLAIM                        which tenant holds a sending domain (one SES identity each)
  *   SENDERDOMAINS#PENDING         | {t}                          sending domains awaiting DNS (the identity refresher's worklist)
@@ -49,6 +56,11 @@ import { BOOK_SHARDS, OUTBOX_SHARDS } from './table-definition';
  * live in the base table, not behind an index: an index entry would double every one of those writes.
  */
 export const RECIPIENT_SHARDS = 32;
+
+/** Partitions of one automation's occurrence claims: a catch-up pass of thousands of claims spreads its writes. */
+export const AUTOMATION_OCCURRENCE_SHARDS = 8;
+/** Partitions of the platform-wide list of unfinished automation occurrences, read by every runner pass. */
+export const OPEN_OCCURRENCE_SHARDS = 8;
 
 export interface Key {
   pk: string;
@@ -199,6 +211,38 @@ export const keys = {
   outboxShard: (shard: number) => ({ pk: `OUTBOX#${pad(shard)}` }),
   /** Marker that a consumer has handled a domain event (delivery is at least once; event ids are global). */
   processedEvent: (eventId: string): Key => ({ pk: `EVENT#${eventId}`, sk: 'PROCESSED' }),
+
+  /** The automation runner's current pass over a tenant: lease, window and book cursors (resumed after a timeout). */
+  automationPass: (tenantId: string): Key => ({ pk: tenantPk(tenantId), sk: 'AUTORUNNER' }),
+  /** An automation occurrence's claim: `part` is the occurrence key after `{automationId}/` (`{customerId}/birthday/2026`). */
+  automationOccurrence: (tenantId: string, automationId: string, customerId: string, part: string): Key => ({
+    pk: `${tenantPk(tenantId)}#AUTOOCC#${automationId}#${pad(shardOf(customerId, AUTOMATION_OCCURRENCE_SHARDS))}`,
+    sk: part,
+  }),
+  /** A customer's recent messages from an automation (its re-entry policy), beside the customer's occurrences. */
+  automationReentry: (tenantId: string, automationId: string, customerId: string): Key => ({
+    pk: `${tenantPk(tenantId)}#AUTOOCC#${automationId}#${pad(shardOf(customerId, AUTOMATION_OCCURRENCE_SHARDS))}`,
+    sk: `REENTRY#${customerId}`,
+  }),
+  automationDayStats: (tenantId: string, automationId: string, localDate: string): Key => ({
+    pk: `${tenantPk(tenantId)}#AUTOSTATS#${automationId}`,
+    sk: localDate,
+  }),
+  automationStats: (tenantId: string, automationId: string) => ({ pk: `${tenantPk(tenantId)}#AUTOSTATS#${automationId}` }),
+  automationRun: (tenantId: string, automationId: string, startedAt: string, passId: string): Key => ({
+    pk: `${tenantPk(tenantId)}#AUTORUNS#${automationId}`,
+    sk: `${startedAt}#${passId}`,
+  }),
+  automationRuns: (tenantId: string, automationId: string) => ({ pk: `${tenantPk(tenantId)}#AUTORUNS#${automationId}` }),
+  /** A switched-on automation: the runner's worklist (platform-wide, like the send reconciler's). */
+  enabledAutomation: (tenantId: string, automationId: string): Key => ({ pk: 'AUTOMATIONS#ENABLED', sk: `${tenantId}#${automationId}` }),
+  enabledAutomations: () => ({ pk: 'AUTOMATIONS#ENABLED' }),
+  /** An occurrence not finished yet, by due instant: the runner fires scheduled ones and the sweeper finds stuck ones. */
+  openOccurrence: (occurrenceKey: string, tenantId: string, dueAt: string): Key => ({
+    pk: `AUTOOPEN#${pad(shardOf(`${tenantId}/${occurrenceKey}`, OPEN_OCCURRENCE_SHARDS))}`,
+    sk: `${dueAt}#${tenantId}#${occurrenceKey}`,
+  }),
+  openOccurrenceShard: (shard: number) => ({ pk: `AUTOOPEN#${pad(shard)}` }),
 
   idempotencyPk: 'IDEMPOTENCY',
 } as const;
