@@ -7,16 +7,18 @@ import { loadCampaign } from '../campaigns/campaign-repository';
 
 export const CAMPAIGN_STATUS_CACHE_MS = 5_000;
 
-const cache = new Map<string, { status: CampaignStatus | undefined; readAt: number }>();
+/** The read in flight is shared: the ten records of a batch asking at once cost one read, not ten. */
+const cache = new Map<string, { status: Promise<CampaignStatus | undefined>; readAt: number }>();
 
-export async function cachedCampaignStatus(tenantId: string, campaignId: string, nowMs: number = Date.now()): Promise<CampaignStatus | undefined> {
+export function cachedCampaignStatus(tenantId: string, campaignId: string, nowMs: number = Date.now()): Promise<CampaignStatus | undefined> {
   const key = `${tenantId}|${campaignId}`;
   const cached = cache.get(key);
   if (cached && nowMs - cached.readAt < CAMPAIGN_STATUS_CACHE_MS) return cached.status;
-  const loaded = await loadCampaign(tenantId, campaignId);
   if (cache.size > 1000) cache.clear();
-  cache.set(key, { status: loaded?.campaign.status, readAt: nowMs });
-  return loaded?.campaign.status;
+  const status = loadCampaign(tenantId, campaignId).then((loaded) => loaded?.campaign.status);
+  status.catch(() => cache.delete(key));
+  cache.set(key, { status, readAt: nowMs });
+  return status;
 }
 
 /** Tests and the reconciler's own reads start from the table again. */

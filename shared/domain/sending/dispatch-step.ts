@@ -36,7 +36,7 @@ import { dispatchWindow, windowAllowance } from './pacing';
 import type { CampaignRecipient } from './recipient';
 import { readRecipientShard } from './recipient-store';
 import { reconcileCampaignSend, RECONCILE_DEFAULTS } from './reconcile';
-import { CounterDeltas, finishedCount } from './send-counters';
+import { approximateCounters, CounterDeltas, finishedCount } from './send-counters';
 import { freezeSendContent, UnsendableContentError } from './send-content';
 import { enqueueSendJobs, sendDispatchMessage } from './send-queues';
 
@@ -59,7 +59,7 @@ export interface DispatchOptions {
 export const DISPATCH_DEFAULTS: Omit<DispatchOptions, 'now' | 'accountRate'> = {
   sliceBudgetMs: 20_000,
   sliceMaxCustomers: 20_000,
-  roundDelaySeconds: 1,
+  roundDelaySeconds: 2,
   idleRoundDelaySeconds: 2,
   watchDelaySeconds: 2,
   watchLimitMs: 2 * 3600_000,
@@ -202,7 +202,7 @@ async function collectQueued(
 async function enqueueRound(state: DispatchState, options: DispatchOptions): Promise<{ next: DispatchState; delaySeconds: number }> {
   const pass = state.pass!;
   const { tenantId, campaignId } = state;
-  const totals = await readCampaignCounters(tenantId, campaignId);
+  const totals = await approximateCounters(tenantId, campaignId);
   const allowance = windowAllowance(dispatchWindow(options.accountRate()), pass.enqueued, finishedCount(totals) - pass.baselineFinished);
   const now = options.now().toISOString();
   if (allowance === 0) return { next: { ...state, updatedAt: now }, delaySeconds: options.idleRoundDelaySeconds };
@@ -233,7 +233,7 @@ async function enqueueRound(state: DispatchState, options: DispatchOptions): Pro
 
 async function watchRound(state: DispatchState, options: DispatchOptions): Promise<{ next: DispatchState; delaySeconds: number } | 'finished' | 'stop'> {
   const now = options.now();
-  const totals = await readCampaignCounters(state.tenantId, state.campaignId);
+  const totals = await approximateCounters(state.tenantId, state.campaignId);
   if (finishedCount(totals) >= totals.recipients) {
     const outcome = await reconcileCampaignSend(state.tenantId, state.campaignId, { ...RECONCILE_DEFAULTS, now });
     if (outcome.kind === 'finished') return 'finished';

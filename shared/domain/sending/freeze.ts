@@ -43,7 +43,8 @@ export interface FreezeTally {
 }
 
 const BATCH_GET_LIMIT = 100;
-const CONCURRENCY = 24;
+/** Writes and queries in flight while freezing (DynamoDB takes far more; this bounds one invocation's sockets). */
+const CONCURRENCY = 64;
 
 async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

@@ -28,7 +28,7 @@ import { restart, type DispatchState } from './dispatch-state';
 import { dispatchStateKey, loadDispatchState, markSendInactive, saveDispatchState } from './dispatch-store';
 import { RECIPIENT_STATUSES, type CampaignRecipient, type RecipientStatus } from './recipient';
 import { allRecipients, transitionRecipient } from './recipient-store';
-import { CounterDeltas, counterFieldFor, finishedCount, PIPELINE_FIELDS, type PipelineField } from './send-counters';
+import { approximateCounters, CounterDeltas, counterFieldFor, finishedCount, PIPELINE_FIELDS, type PipelineField } from './send-counters';
 import { sendDispatchMessage } from './send-queues';
 import { startFreshDispatch } from './start-send';
 
@@ -162,12 +162,16 @@ export async function reconcileCampaignSend(tenantId: string, campaignId: string
     await startFreshDispatch(tenantId, campaignId, now);
     return { kind: 'restarted', why: 'no_dispatch' };
   }
+  const silentMs = now.getTime() - Date.parse(state.updatedAt);
   if (campaign.status === 'sending' && state.phase === 'freezing') {
-    if (now.getTime() - Date.parse(state.updatedAt) < options.stuckDispatchMs) {
-      return { kind: 'waiting', campaignStatus: campaign.status, pending: 0, requeued: false };
-    }
+    if (silentMs < options.stuckDispatchMs) return { kind: 'waiting', campaignStatus: campaign.status, pending: 0, requeued: false };
     await restartDispatch(state, now);
     return { kind: 'restarted', why: 'stuck_freezing' };
+  }
+  // Enqueue and watch rounds checkpoint every few seconds; a chain silent for longer lost its message or stopped watching.
+  const chainAlive = state.phase !== 'finished' && silentMs < Math.min(options.stuckDispatchMs, CHAIN_SILENCE_MS);
+  if (campaign.status === 'sending' && chainAlive && !(await walkNeeded(state, options))) {
+    return { kind: 'waiting', campaignStatus: campaign.status, pending: 0, requeued: false };
   }
 
   const counters = new CounterDeltas();
@@ -199,8 +203,7 @@ export async function reconcileCampaignSend(tenantId: string, campaignId: string
     if (
       campaign.status === 'sending' &&
       walk.byStatus.queued > 0 &&
-      state.phase !== 'enqueueing' &&
-      (passEnded === undefined || now.getTime() - passEnded >= options.requeueAfterMs)
+      (!chainAlive || (state.phase === 'watching' && (passEnded === undefined || now.getTime() - passEnded >= options.requeueAfterMs)))
     ) {
       requeued = await restartDispatch(state, now);
     }
@@ -210,6 +213,21 @@ export async function reconcileCampaignSend(tenantId: string, campaignId: string
     return { kind: 'waiting', campaignStatus: campaign.status, pending: 0, requeued: false };
   }
   return finalize(campaign, state, walk, options);
+}
+
+/** Past this silence a dispatch chain in its enqueue or watch rounds (a checkpoint every few seconds) is not running. */
+const CHAIN_SILENCE_MS = 2 * MINUTE;
+
+/**
+ * While a campaign's dispatch chain runs, the walk (every recipient read) is only worth it when it can change
+ * something: the counters say everyone finished (settle and complete), or the chain has been watching for longer than
+ * a claim can live (look for stale claims). A 100k-recipient campaign sending for hours is not re-read every 5 minutes.
+ */
+async function walkNeeded(state: DispatchState, options: ReconcileOptions): Promise<boolean> {
+  const totals = await approximateCounters(state.tenantId, state.campaignId);
+  if (finishedCount(totals) >= totals.recipients) return true;
+  const passEnded = state.pass?.endedAt ? Date.parse(state.pass.endedAt) : undefined;
+  return state.phase === 'watching' && passEnded !== undefined && options.now.getTime() - passEnded >= options.staleClaimMs;
 }
 
 /** Bumps the step and sends its message: a freezing dispatch resumes, a later one starts a new enqueue pass. */

@@ -5,12 +5,21 @@
  * transition and the flush loses that increment; the reconciler recounts from the recipients when the campaign
  * finishes and writes the difference (./finalize.ts), so the final figures are exact.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../config/env';
 import { logger } from '../../observability/logger';
 import { documentClient } from '../../store/dynamo';
 import { keys } from '../../store/keys';
-import { counterIncrement, counterShardFor, SKIP_COUNTERS, type CounterField, type CounterTotals, type SkipReason } from '../campaigns/campaign-counters';
+import {
+  CAMPAIGN_COUNTER_SHARDS,
+  counterIncrement,
+  counterShardFor,
+  SKIP_COUNTERS,
+  sumCounters,
+  type CounterField,
+  type CounterTotals,
+  type SkipReason,
+} from '../campaigns/campaign-counters';
 import type { RecipientStatus } from './recipient';
 
 /** Counter fields the send pipeline owns (the engagement loop owns the others). */
@@ -98,4 +107,22 @@ export async function addToCounters(
       ExpressionAttributeValues: update.values,
     }),
   );
+}
+
+/**
+ * The counters as the dispatcher's rounds read them: eventually consistent (half the read units of the metrics API's
+ * read), which is all a window estimate or a "looks finished" check needs; the settlement walks the recipients anyway.
+ */
+export async function approximateCounters(tenantId: string, campaignId: string): Promise<CounterTotals> {
+  const tableName = env.tableName();
+  let pending: Record<string, unknown>[] = Array.from({ length: CAMPAIGN_COUNTER_SHARDS }, (_, shard) => ({ ...keys.campaignCounter(tenantId, campaignId, shard) }));
+  const items: Record<string, unknown>[] = [];
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt > 5) throw new Error(`${pending.length} counter shards stayed unprocessed`);
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+    const result = await documentClient.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }));
+    items.push(...(result.Responses?.[tableName] ?? []));
+    pending = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+  }
+  return sumCounters(items);
 }
