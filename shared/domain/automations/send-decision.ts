@@ -13,7 +13,7 @@ import type { Occurrence } from './occurrence';
 import { expiryPhrase } from './catch-up';
 import { toIso, toMs } from './local-time';
 import type { OutcomeStatus } from './outcomes';
-import type { ReentryDecision } from './reentry';
+import type { ReentryDecision, ReentryEntry } from './reentry';
 import type { Staleness } from './still-valid';
 
 export type AutomationSkipReason = 'automation_off' | 'not_in_audience' | 'reentry' | Staleness;
@@ -32,7 +32,7 @@ export interface SendFacts {
 }
 
 export type SendDecision =
-  | { action: 'send'; history: string[] }
+  | { action: 'send'; history: ReentryEntry[] }
   | { action: 'skip'; reason: AutomationSkipReason | string }
   | { action: 'miss'; reason: 'send_late'; detail: string }
   | { action: 'wait'; until: string }
