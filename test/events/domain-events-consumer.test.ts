@@ -114,7 +114,8 @@ describe('domain-events consumer', () => {
     const { Item } = await documentClient.send(
       new GetCommand({ TableName: stack.tableName, Key: keys.processedEvent(event.eventId), ConsistentRead: true }),
     );
-    expect(Item).toMatchObject({ status: 'done', reactions: ['test.repair-ready'] });
+    // The app's own reactions to a repair's status (automations) run too, registered by the consumer's module.
+    expect(Item).toMatchObject({ status: 'done', reactions: ['automations', 'test.repair-ready'] });
     expect(Item?.expiresAt).toBe(Math.floor(now / 1000) + PROCESSED_MARKER_TTL_SECONDS);
     expect(PROCESSED_MARKER_TTL_SECONDS).toBeGreaterThanOrEqual(2 * 24 * 3600);
   });
@@ -130,7 +131,7 @@ describe('domain-events consumer', () => {
     );
     const options = { registry: reactions, tableName: stack.tableName };
     expect(await consumeDomainEvent(event, { ...options, now })).toEqual({ outcome: 'duplicate' });
-    expect(await consumeDomainEvent(event, { ...options, now: now + 10_000 })).toEqual({ outcome: 'handled', reactions: 1 });
+    expect(await consumeDomainEvent(event, { ...options, now: now + 10_000 })).toEqual({ outcome: 'handled', reactions: 2 });
     expect(runs).toEqual([event.eventId]);
   });
 

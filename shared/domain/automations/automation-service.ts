@@ -18,6 +18,7 @@ import { failedConditionIndexes, isConditionFailure, UnitOfWork } from '../../st
 import { campaignContentSchema } from '../campaigns/campaign-schema';
 import { assertInlineContentValid, stageTemplateCheck, templateUnavailable } from '../campaigns/content-checks';
 import { addSegmentReference, removeSegmentReference, segmentExists } from '../segments/segment-references';
+import { ensureSesTenant } from '../sender-identity/ses-tenant-setup';
 import { loadTenantSettings } from '../tenants/tenant-repository';
 import {
   AUTOMATION_TYPES,
@@ -214,6 +215,8 @@ async function assertUsable(tenantId: string, definition: AutomationDefinition, 
   const segmentId = segmentIdOf(definition);
   if (segmentId !== undefined && !(await segmentExists(tenantId, segmentId))) throw segmentUnavailable();
   if (definition.enabled && definition.channel === 'sms') throw smsUnavailable();
+  // SES accepts a send only under the jeweller's SES tenant: set up once, when something may start sending.
+  if (definition.enabled) await ensureSesTenant(tenantId, now);
 }
 
 interface StagedChecks {
