@@ -42,6 +42,8 @@ const READS = new Set(['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand', 
 
 export interface DynamoMeter {
   stop(): void;
+  /** Calls by item kind and operation, e.g. `campaign GetItem`. */
+  calls(): Record<string, number>;
   writeUnits(): { total: number; index: number; byKind: Record<string, number> };
   readUnits(): { total: number; byKind: Record<string, number> };
 }
@@ -92,6 +94,7 @@ function describeCall(command: string, input: Plain): Call {
 export function meterDynamo(client: DynamoDBClient): DynamoMeter {
   let on = true;
   const reads: Record<string, number> = {};
+  const calls: Record<string, number> = {};
   const writes: Record<string, number> = {};
   let indexWrites = 0;
   const add = (table: Record<string, number>, kind: string, units: number) => (table[kind] = (table[kind] ?? 0) + units);
@@ -104,6 +107,7 @@ export function meterDynamo(client: DynamoDBClient): DynamoMeter {
       if (!on) return next(args);
       if (command !== 'TransactWriteItemsCommand' && input.ReturnConsumedCapacity === undefined) input.ReturnConsumedCapacity = 'TOTAL';
       const call = describeCall(command, input);
+      for (const kind of new Set(call.kinds)) add(calls, `${kind} ${command.replace(/Command$/, '')}`, 1);
       const item = (input.Item ?? {}) as Plain;
       if ('gsi1pk' in item || 'gsi2pk' in item) indexWrites += 1;
       try {
@@ -139,6 +143,7 @@ export function meterDynamo(client: DynamoDBClient): DynamoMeter {
     stop: () => {
       on = false;
     },
+    calls: () => ({ ...calls }),
     writeUnits: () => ({ ...summed(writes), index: indexWrites }),
     readUnits: () => summed(reads),
   };

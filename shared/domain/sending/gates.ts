@@ -1,7 +1,7 @@
 /**
- * The send gates, as pure functions of what is known about a recipient. The dispatcher applies them when it freezes the
- * audience and the send worker applies them again just before SES is called (consent may have been withdrawn, the
- * address suppressed or another campaign sent in between); both count a closed gate by its reason.
+ * The send gates, as pure functions of what is known about a recipient. The dispatcher applies all of them when it
+ * freezes the audience; the send worker applies consent, address and suppression again just before SES is called
+ * (consent may have been withdrawn or the address suppressed in between); both count a closed gate by its reason.
  *
  * One reason per recipient, in this order: consent first (an unsubscribed customer is "no consent" whatever else is
  * true), then a missing address, then suppression (hard bounce, complaint, erasure, manual), then the marketing

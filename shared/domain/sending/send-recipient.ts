@@ -2,8 +2,9 @@
  * One send job, as the send worker runs it. In order, so that no step can cause a second email:
  *  1. the campaign's status (cached briefly): cancelled → the recipient is `cancelled`; paused → left `queued` (a
  *     resume re-enqueues it); anything but `sending` → nothing;
- *  2. the gates again, on fresh data: consent, address, suppression, frequency cap (→ `skipped` with the reason, only
- *     from `queued`);
+ *  2. the gates again, on fresh data: consent, address, suppression (→ `skipped` with the reason, only from `queued`).
+ *     The frequency cap was decided when the audience was frozen and is not read again here: that read would cost as
+ *     much as the rest of the re-check, and only campaigns frozen at the same time can together exceed the cap;
  *  3. render for this customer (a template error → `failed`, before anything is claimed);
  *  4. claim: `queued → sending` conditionally, with the claim's time; only the winner goes on (a duplicate message, a
  *     second dispatcher run or a redrive stops here: the recipient is no longer `queued`);
@@ -29,15 +30,16 @@ import { tenantFormat } from '../templates/tenant-format';
 import type { TenantSettings } from '../tenants/settings';
 import { signUnsubscribeToken, unsubscribeUrl } from '../unsubscribe/unsubscribe-token';
 import type { SigningKeyProvider } from '../unsubscribe/signing-key';
-import { campaignCommunicationSk, putCampaignCommunication, recentMarketingSends } from './campaign-communication';
+import { campaignCommunicationSk, putCampaignCommunication } from './campaign-communication';
 import { composeEmail, type Sender } from './compose-email';
-import { closedGate, frequencyWindowStart, needsLookups } from './gates';
+import { closedGate, needsLookups } from './gates';
 import type { SendJob } from './messages';
 import { throttleBackoffSeconds, type SendSpacer } from './pacing';
 import { transitionRecipient, type RecipientRef } from './recipient-store';
 import type { CounterDeltas } from './send-counters';
 import { SKIP_COUNTERS } from '../campaigns/campaign-counters';
 import { compiledSendContent } from './send-content';
+import { withTracking } from '../engagement/message-tracking';
 import { classifySendError } from './send-outcome';
 
 export interface SendDeps {
@@ -101,21 +103,15 @@ export async function sendRecipient(job: SendJob, delivery: Delivery, counters: 
   const address = customer && !customer.erased ? customer.email : undefined;
   const consent = customer?.consent ?? { email: { marketing: null, service: null }, sms: { marketing: null, service: null } };
   const lookups = needsLookups({ channel: 'email', purpose: job.purpose, consent, address });
-  const [suppressed, recent] = lookups
-    ? await Promise.all([
-        isSuppressed(job.tenantId, 'email', address!),
-        job.purpose === 'marketing'
-          ? recentMarketingSends(job.tenantId, job.customerId, frequencyWindowStart(now, settings.frequencyCap), job.campaignId)
-          : Promise.resolve(0),
-      ])
-    : [false, 0];
+  const suppressed = lookups ? await isSuppressed(job.tenantId, 'email', address!) : false;
   const gate = closedGate({
     channel: 'email',
     purpose: job.purpose,
     consent,
     address,
     suppressed,
-    recentMarketingSends: recent,
+    // Decided at freeze time (see 2. above).
+    recentMarketingSends: 0,
     frequencyCap: settings.frequencyCap,
   });
   if (gate !== undefined) {
@@ -161,7 +157,8 @@ export async function sendRecipient(job: SendJob, delivery: Delivery, counters: 
   if (!claimed) return { kind: 'left', why: 'not_queued' };
 
   const email = composeEmail({
-    rendered,
+    // Opens and clicks (the engagement loop): tracked links and the pixel; the unsubscribe link stays as it is.
+    rendered: withTracking(rendered, { ...ref, sentAt: new Date(claimedAt), publicApiUrl: env.publicApiUrl(), key: await deps.signingKey.signingKey(), untracked: [link] }),
     to: address!,
     store: { name: settings.name, postalAddress: settings.postalAddress },
     sender: await deps.sender(job.tenantId, settings),
