@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionId } from '../functions/manifest';
 import { functionArnEnv } from '../shared/config/env';
 import { Api } from './api';
+import { addAutomationOperations } from './automations';
 import { Email } from './email';
 import { FacetFunction } from './facet-function';
 import { Messaging } from './messaging';
@@ -82,6 +83,7 @@ export class FacetStack extends Stack {
       messaging: this.messaging,
       schedules: this.schedules,
     });
+    addAutomationOperations(this.observability, this.fn('automation-runner'), settings.stage);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.storage.table.tableName });
