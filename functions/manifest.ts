@@ -18,6 +18,10 @@ import { sendRoutes } from '../shared/api/sends/contract';
 import { senderIdentityRoutes } from '../shared/api/sender-identity/contract';
 import { automationRoutes } from '../shared/api/automations/contract';
 import { SEND_LANES } from '../shared/domain/sending/lanes';
+import { trackingRoutes } from '../shared/api/tracking/contract';
+import { hubRoutes } from '../shared/api/hub/contract';
+import { reputationRoutes } from '../shared/api/reputation/contract';
+import { SES_EVENT_PATTERN } from '../shared/domain/engagement/ses-event-pattern';
 
 export interface FunctionSpec {
   /** Logical id: `facet-{stage}-{id}` in AWS. */
@@ -33,7 +37,12 @@ export interface FunctionSpec {
     | { kind: 'queue'; queue: QueueId; batchSize: number; maxConcurrency: number }
     | { kind: 'schedule'; expression: string; description: string }
     /** Invoked by one-time schedules that other functions create at run time (access.scheduleTargets names it). */
-    | { kind: 'scheduled-target' };
+    | { kind: 'scheduled-target' }
+    /**
+     * A rule on the default event bus (asynchronous invocation: Lambda retries a failed event). For `aws.ses` events the
+     * CDK app also matches the stage's configuration set, so a stage only sees its own mail's events.
+     */
+    | { kind: 'eventbridge'; description: string; pattern: { readonly source: readonly string[]; readonly detailType: readonly string[] } };
   /** npm packages whose files the function reads at run time (not just imports): copied into the bundle's node_modules. */
   readonly bundleNodePackages?: readonly string[];
   /** What the function may do; the CDK app grants exactly this. */
@@ -284,6 +293,44 @@ export const FUNCTIONS = [
     memoryMb: 1769,
     trigger: { kind: 'schedule', expression: 'rate(15 minutes)', description: 'Automation runner pass every 15 minutes' },
     access: { table: 'readwrite', sendTo: ['sendPriority'] },
+  },
+  {
+    id: 'email-events',
+    entry: 'functions/events/ses-events.ts',
+    description: 'SES delivery events (EventBridge): recipient status forward only, counters, suppression, complaint consent, reputation guard.',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    trigger: { kind: 'eventbridge', description: "SES events of the stage's configuration set", pattern: SES_EVENT_PATTERN },
+    // A complaint withdraws consent through the customer book (consent.changed on the domain-events queue).
+    access: { table: 'readwrite', sendTo: ['domainEvents'] },
+  },
+  {
+    id: 'api-tracking',
+    entry: 'functions/http/tracking.ts',
+    description: 'Open pixel and tracked links (public, signed per recipient and link): counts opens and clicks, redirects.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: http(trackingRoutes),
+    access: { table: 'readwrite', signingKey: true },
+  },
+  {
+    id: 'api-hub',
+    entry: 'functions/http/hub.ts',
+    description: 'Marketing overview: active campaigns, drafts, segments, automations, recent results, attributed revenue.',
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    trigger: http(hubRoutes),
+    access: { table: 'read' },
+  },
+  {
+    id: 'api-reputation',
+    entry: 'functions/http/reputation.ts',
+    description: "Reputation guard: the tenant's 30-day bounce and complaint rates, and acknowledging a marketing hold.",
+    timeoutSeconds: 29,
+    memoryMb: 256,
+    trigger: http(reputationRoutes),
+    // Acknowledging resumes the bulk sends the guard paused (through the send pipeline).
+    access: { table: 'readwrite', sendTo: ['sendDispatch'] },
   },
 ] as const satisfies readonly FunctionSpec[];
 

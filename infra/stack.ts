@@ -5,6 +5,7 @@ import { functionArnEnv } from '../shared/config/env';
 import { Api } from './api';
 import { addAutomationOperations } from './automations';
 import { Email } from './email';
+import { addEngagementOperations, EventRules } from './engagement';
 import { FacetFunction } from './facet-function';
 import { Messaging } from './messaging';
 import { Observability } from './observability';
@@ -64,9 +65,10 @@ export class FacetStack extends Stack {
       throw new Error(`The manifest must declare exactly one authorizer function, found ${authorizers.length}`);
     }
     this.api = new Api(this, 'Api', { settings, authorizerHandler: authorizers[0].handler });
+    const eventRules = new EventRules(this, 'EventRules', settings, this.email);
 
     for (const fn of functions.values()) {
-      wireTrigger(fn, { api: this.api, messaging: this.messaging, schedules: this.schedules });
+      wireTrigger(fn, { api: this.api, messaging: this.messaging, schedules: this.schedules, eventRules });
       fn.handler.addEnvironment('PUBLIC_API_URL', this.api.url);
     }
     for (const fn of functions.values()) this.grantScheduleTargets(fn);
@@ -84,6 +86,7 @@ export class FacetStack extends Stack {
       schedules: this.schedules,
     });
     addAutomationOperations(this.observability, this.fn('automation-runner'), settings.stage);
+    addEngagementOperations(this.observability, { settings, eventRules });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.storage.table.tableName });

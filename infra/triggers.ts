@@ -1,5 +1,6 @@
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Api } from './api';
+import type { EventRules } from './engagement';
 import type { FacetFunction } from './facet-function';
 import type { Messaging } from './messaging';
 import type { Schedules } from './schedules';
@@ -14,6 +15,8 @@ export interface TriggerSources {
   readonly api: Api;
   readonly messaging: Messaging;
   readonly schedules: Schedules;
+  /** Rules on the default event bus; needed only by functions with an `eventbridge` trigger. */
+  readonly eventRules?: EventRules;
 }
 
 /** Connects a function to what invokes it, as its manifest entry says. */
@@ -55,6 +58,10 @@ export function wireTrigger(fn: FacetFunction, sources: TriggerSources): void {
     case 'scheduled-target':
       // Run-time schedules are created by other functions (access.scheduleTargets); they run as the group's role.
       sources.schedules.allowRuntimeSchedulesToInvoke(fn.handler);
+      return;
+    case 'eventbridge':
+      if (!sources.eventRules) throw new Error(`${fn.spec.id} has an eventbridge trigger but no event rules were given`);
+      sources.eventRules.addTarget(fn, trigger);
       return;
     default: {
       const unknown: never = trigger;

@@ -26,6 +26,7 @@ import { sendCampaignTest, sesEmailSender, type TestSendDeps } from '../../share
 import { withIdempotency } from '../../shared/http/idempotency';
 import { httpHandler, implement } from '../../shared/http/handler';
 import { problems } from '../../shared/http/problem';
+import { assertMarketingSendsAllowed } from '../../shared/domain/engagement/reputation-guard';
 
 const location = (campaignId: string) => ({ location: `/v1/campaigns/${campaignId}` });
 
@@ -73,10 +74,10 @@ export function campaignsApi(deps: LifecycleDeps, testSendDeps: Pick<TestSendDep
     })),
     implement(
       sendCampaignRoute,
-      withIdempotency(sendCampaignRoute, async ({ params }, principal) => ({
-        status: 202,
-        body: campaignView(await runCampaignCommand(principal, params.campaignId, { type: 'send' }, deps)),
-      })),
+      withIdempotency(sendCampaignRoute, async ({ params }, principal) => {
+        await assertMarketingSendsAllowed(principal.tenantId);
+        return { status: 202, body: campaignView(await runCampaignCommand(principal, params.campaignId, { type: 'send' }, deps)) };
+      }),
     ),
     implement(
       testCampaignRoute,
@@ -93,10 +94,10 @@ export function campaignsApi(deps: LifecycleDeps, testSendDeps: Pick<TestSendDep
       status: 200,
       body: campaignView(await runCampaignCommand(principal, params.campaignId, { type: 'pause' }, deps)),
     })),
-    implement(resumeCampaignRoute, async ({ params }, principal) => ({
-      status: 200,
-      body: campaignView(await runCampaignCommand(principal, params.campaignId, { type: 'resume' }, deps)),
-    })),
+    implement(resumeCampaignRoute, async ({ params }, principal) => {
+      await assertMarketingSendsAllowed(principal.tenantId);
+      return { status: 200, body: campaignView(await runCampaignCommand(principal, params.campaignId, { type: 'resume' }, deps)) };
+    }),
     implement(campaignMetricsRoute, async ({ params }, principal) => {
       const campaign = await existingCampaign(principal.tenantId, params.campaignId);
       const totals = await readCampaignCounters(principal.tenantId, params.campaignId);

@@ -9,6 +9,7 @@ import { startDirectSend, type DirectSendDeps } from '../../shared/domain/direct
 import { httpHandler, implement } from '../../shared/http/handler';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { problems } from '../../shared/http/problem';
+import { assertMarketingSendsAllowed } from '../../shared/domain/engagement/reputation-guard';
 
 const location = (sendId: string) => ({ location: `/v1/sends/${sendId}` });
 
@@ -19,6 +20,7 @@ export function sendsApi(deps: DirectSendDeps) {
       bulkSendRoute,
       withIdempotency(bulkSendRoute, async ({ body }, principal) => {
         const { recipients, ...content } = body;
+        await assertMarketingSendsAllowed(principal.tenantId);
         const send = await startDirectSend(principal, { origin: 'bulk', content, recipients, purpose: 'marketing', contentPath: 'body' }, deps);
         return { status: 202, headers: location(send.campaignId), body: directSendView({ campaign: send, origin: 'bulk' }, ZERO_COUNTERS) };
       }),
@@ -28,6 +30,7 @@ export function sendsApi(deps: DirectSendDeps) {
       withIdempotency(oneToOneRoute, async ({ params, body }, principal) => {
         await loadCustomer(principal.tenantId, params.customerId);
         const { purpose, ...content } = body;
+        if (purpose === 'marketing') await assertMarketingSendsAllowed(principal.tenantId);
         const send = await startDirectSend(
           principal,
           { origin: 'one_to_one', content, recipients: { customerIds: [params.customerId] }, purpose, contentPath: 'body' },

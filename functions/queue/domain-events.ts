@@ -3,6 +3,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { env } from '../../shared/config/env';
 import { automationReaction } from '../../shared/domain/automations/reaction-service';
 import { forgetErasedFingerprints } from '../../shared/domain/imports/forget-erased-fingerprints';
+import { attributePurchaseReaction } from '../../shared/domain/engagement/attribution-reaction';
 import { consumeDomainEvent } from '../../shared/events/consume';
 import { domainEventSchema } from '../../shared/events/domain-events';
 import { reactions } from '../../shared/events/reactions';
@@ -10,6 +11,7 @@ import { logger } from '../../shared/observability/logger';
 
 // Every feature's reactions, registered once per container.
 reactions.register(forgetErasedFingerprints);
+reactions.register(attributePurchaseReaction);
 reactions.register(automationReaction());
 
 const processor = new BatchProcessor(EventType.SQS);

@@ -22,6 +22,7 @@ import { isQueueFunction, startQueuePoller, type QueuePoller } from '../queues/p
 import { createSchedulesDlq, sendToDeadLetterQueue } from '../queues/schedules-dlq';
 import { startLocalSqs } from '../queues/sqs-server';
 import { startLocalSes } from '../ses/ses-server';
+import { eventBridgeTargets, startSesEventSimulator } from '../ses/event-simulator';
 import { LOCAL_ACCOUNT_ID, type AwsIdentity } from './aws-identity';
 import { createFunctionInvoker, withInvocationLog, type FunctionInvoker } from './function-invoker';
 import { endpointEnvironment, lambdaEnvironment, type LocalEndpoints } from './lambda-environment';
@@ -145,7 +146,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const schedulesDlq = await createSchedulesDlq(sqs, stage);
     const queueUrls = Object.fromEntries(Object.entries(queues).map(([id, queue]) => [id, queue.url])) as Record<QueueId, string>;
 
-    const ses = await startLocalSes({ ...(ports.ses ? { port: ports.ses } : {}) });
+    const sesEmulator = await startLocalSes({});
+    stops.push(sesEmulator.stop);
+    // SES's EventBridge event publishing, as a proxy in front of the emulator: accepted mail becomes Delivery, Bounce,
+    // Complaint... events for the functions with an `eventbridge` trigger (local/ses/event-simulator.ts).
+    const ses = await startSesEventSimulator({
+      upstream: sesEmulator.endpoint,
+      ...(ports.ses ? { port: ports.ses } : {}),
+      accountId: identity.accountId,
+      region,
+      deliver: eventBridgeTargets(functions, (spec, event) => withInvocationLog(invoker, '[ses-event]', log).invoke(spec, event)),
+      log,
+    });
     stops.push(ses.stop);
 
     // Complete before the scheduler module loads: it builds the Powertools logger the handlers share at import.
@@ -230,7 +242,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       apiUrl: gateway.url,
       tenantId: demo.tenantId,
       apiKeys: demo.apiKeys,
-      mailViewerUrl: ses.mailViewerUrl,
+      mailViewerUrl: `${ses.endpoint}/`,
       endpoints,
       tableName,
       queueUrls,

@@ -38,6 +38,10 @@
  *   AUTOMATIONS#ENABLED           | {t}#{automationId}           switched-on automations: the runner's worklist, with its checkpoint
  *   AUTOOPEN#{nn}                 | {dueAt}#{t}#{occurrence key} occurrences not finished yet (scheduled, claimed, enqueued)
  *   SENDS#ACTIVE                  | {t}#{campaignId}             campaigns the send reconciler watches (platform-wide)
+ *   T#{t}                         | REPUTATION                   the reputation guard's state (held, acknowledged, paused sends)
+ *   T#{t}#REPUTATION#{nn}         | {yyyy-mm-dd}                 a UTC day's sends, hard bounces, complaints (one of REPUTATION_SHARDS)
+ *   T#{t}#C#{customerId}          | ATTRIB#{purchaseId}          a purchase's attribution (which message it is credited to), once
+ *   T#{t}#ATTRIBDAY               | {yyyy-mm-dd}                 attributed orders and revenue of a UTC day (the hub's 30 days)
  *   SENDERDOMAIN#{domain}         | CLAIM                        which tenant holds a sending domain (one SES identity each)
  *   SENDERDOMAINS#PENDING         | {t}                          sending domains awaiting DNS (the identity refresher's worklist)
  *   OUTBOX#{shard}                | {at}#{eventId}               domain events not yet published
@@ -56,6 +60,12 @@ import { BOOK_SHARDS, OUTBOX_SHARDS } from './table-definition';
  * live in the base table, not behind an index: an index entry would double every one of those writes.
  */
 export const RECIPIENT_SHARDS = 32;
+
+/**
+ * Partitions of a tenant's daily reputation figures: every SES Send event of a 100k-recipient campaign adds to the
+ * day's figures, so at 1,000 emails/s each of these takes ~250 writes/s (a partition takes 1,000).
+ */
+export const REPUTATION_SHARDS = 4;
 
 /** Partitions of one automation's occurrence claims: a catch-up pass of thousands of claims spreads its writes. */
 export const AUTOMATION_OCCURRENCE_SHARDS = 8;
@@ -193,6 +203,25 @@ export const keys = {
   /** A campaign whose send is not finished yet: the reconciler's worklist (written on start, deleted when done). */
   activeSend: (tenantId: string, campaignId: string): Key => ({ pk: 'SENDS#ACTIVE', sk: `${tenantId}#${campaignId}` }),
   activeSends: () => ({ pk: 'SENDS#ACTIVE' }),
+  /** The tenant's entries of the reconciler's worklist (the reputation guard pauses them). */
+  activeSendsOfTenant: (tenantId: string) => ({ pk: 'SENDS#ACTIVE', skPrefix: `${tenantId}#` }),
+
+  /** The reputation guard's state for a tenant (shared/domain/engagement/reputation-store.ts). */
+  reputationState: (tenantId: string): Key => ({ pk: tenantPk(tenantId), sk: 'REPUTATION' }),
+  /** One shard of a tenant's reputation figures for a UTC day (`yyyy-mm-dd`). */
+  reputationDay: (tenantId: string, shard: number, day: string): Key => ({
+    pk: `${tenantPk(tenantId)}#REPUTATION#${pad(shard)}`,
+    sk: day,
+  }),
+  reputationDays: (tenantId: string, shard: number) => ({ pk: `${tenantPk(tenantId)}#REPUTATION#${pad(shard)}` }),
+  /** A purchase's attribution, beside the customer (erased with them); its existence makes attribution run once. */
+  purchaseAttribution: (tenantId: string, customerId: string, purchaseId: string): Key => ({
+    pk: customerPk(tenantId, customerId),
+    sk: `ATTRIB#${purchaseId}`,
+  }),
+  /** Attributed orders and revenue of one UTC day for the tenant. */
+  attributionDay: (tenantId: string, day: string): Key => ({ pk: `${tenantPk(tenantId)}#ATTRIBDAY`, sk: day }),
+  attributionDays: (tenantId: string) => ({ pk: `${tenantPk(tenantId)}#ATTRIBDAY` }),
 
   /** The tenant's sending domain: one per tenant (shared/domain/sender-identity). */
   senderIdentity: (tenantId: string): Key => ({ pk: tenantPk(tenantId), sk: 'IDENTITY#SENDING_DOMAIN' }),
@@ -237,6 +266,8 @@ export const keys = {
   /** A switched-on automation: the runner's worklist (platform-wide, like the send reconciler's). */
   enabledAutomation: (tenantId: string, automationId: string): Key => ({ pk: 'AUTOMATIONS#ENABLED', sk: `${tenantId}#${automationId}` }),
   enabledAutomations: () => ({ pk: 'AUTOMATIONS#ENABLED' }),
+  /** A tenant's switched-on automations in the runner's worklist (the hub counts them). */
+  enabledAutomationsOfTenant: (tenantId: string) => ({ pk: 'AUTOMATIONS#ENABLED', skPrefix: `${tenantId}#` }),
   /** An occurrence not finished yet, by due instant: the runner fires scheduled ones and the sweeper finds stuck ones. */
   openOccurrence: (occurrenceKey: string, tenantId: string, dueAt: string): Key => ({
     pk: `AUTOOPEN#${pad(shardOf(`${tenantId}/${occurrenceKey}`, OPEN_OCCURRENCE_SHARDS))}`,

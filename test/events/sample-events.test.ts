@@ -16,10 +16,8 @@ import { lambdaContext } from '../support/http';
 import { authorizerRequestEventSchema, httpApiEventSchema, sesEventBridgeEventSchema, sqsEventSchema, type HttpApiEvent } from './sample-event-shapes';
 
 const EVENTS_DIR = fileURLToPath(new URL('../../events', import.meta.url));
-/** Sample folders that belong to no function yet: SES engagement events arrive with the sending issue's consumer. */
-const NON_FUNCTION_FOLDERS: Record<string, (event: unknown) => unknown> = {
-  'email-events': (event) => sesEventBridgeEventSchema.parse(event),
-};
+/** Sample folders that belong to no function of the manifest (none at the moment). */
+const NON_FUNCTION_FOLDERS: Record<string, (event: unknown) => unknown> = {};
 /** Message schemas of the queues whose producers and consumers are in place; others are checked for shape only. */
 const QUEUE_MESSAGE_SCHEMAS: Record<string, { parse(value: unknown): unknown } | undefined> = {
   imports: importChunkMessageSchema,
@@ -89,6 +87,8 @@ function checkSample(spec: FunctionSpec, event: unknown) {
       return authorizerRequestEventSchema.parse(event);
     case 'queue':
       return checkQueueEvent(spec.trigger.queue, event);
+    case 'eventbridge':
+      return sesEventBridgeEventSchema.parse(event);
     default: {
       // Schedules (recurring, and one-off schedules a function creates as a target): the event is the schedule's input.
       const schema = SCHEDULE_INPUT_SCHEMAS[spec.id];

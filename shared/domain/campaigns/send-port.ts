@@ -9,10 +9,11 @@
  * campaign is sent. Throwing leaves the campaign `sending` with its hand-over `pending` (see Campaign.handover).
  */
 import { sendPipeline } from '../sending/start-send';
+import { reputationGuardedSendPort } from '../engagement/guarded-send-port';
 
 export interface CampaignSendPort {
   startCampaignSend(tenantId: string, campaignId: string): Promise<void>;
 }
 
-/** The pipeline's implementation: shared/domain/sending/start-send.ts. */
-export const installedSendPort: CampaignSendPort | undefined = sendPipeline;
+/** The pipeline's implementation (shared/domain/sending/start-send.ts), behind the reputation guard (a held tenant's marketing pauses). */
+export const installedSendPort: CampaignSendPort | undefined = reputationGuardedSendPort(sendPipeline);

@@ -14,6 +14,8 @@ export const MINIMUM_SENDS = 500;
 /** SES's review thresholds. */
 export const BOUNCE_RATE_LIMIT = 0.05;
 export const COMPLAINT_RATE_LIMIT = 0.001;
+/** Metric emitted each time a tenant's marketing is held; the stack's alarm watches it (infra/engagement.ts). */
+export const REPUTATION_HOLD_METRIC = 'ReputationHolds';
 
 export interface ReputationFigures {
   readonly sends: number;

@@ -135,7 +135,10 @@ export function readSesEvent(event: unknown): ReadSesEvent {
     kind: 'signal',
     message: { messageId, tenantId, campaignId, customerId },
     signal: read.signal,
-    addresses: read.addresses.filter((address) => address.includes('@')),
+    // A bounce or complaint without its recipient list is about the message's only destination (one per send).
+    addresses: (read.addresses.length === 0 && (read.signal.kind === 'hard_bounce' || read.signal.kind === 'complaint') ? detail.mail.destination : read.addresses).filter((address) =>
+      address.includes('@'),
+    ),
     ...(read.detail ? { detail: read.detail } : {}),
   };
 }

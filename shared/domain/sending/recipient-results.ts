@@ -8,6 +8,7 @@ import { problems } from '../../http/problem';
 import { RECIPIENT_SHARDS } from '../../store/keys';
 import { RECIPIENT_STATUSES, type CampaignRecipient } from './recipient';
 import { readRecipientShard } from './recipient-store';
+import { recipientEngagementSchema, recipientEngagementView } from '../engagement/engagement-view';
 
 export const recipientResultSchema = z
   .object({
@@ -18,6 +19,7 @@ export const recipientResultSchema = z
     frozenAt: z.iso.datetime(),
     claimedAt: z.iso.datetime().optional(),
     finishedAt: z.iso.datetime().optional(),
+    engagement: recipientEngagementSchema.describe('Delivery, opens, clicks and attributed revenue (engagement loop)'),
   })
   .meta({ id: 'CampaignRecipientResult' });
 export type RecipientResult = z.infer<typeof recipientResultSchema>;
@@ -45,6 +47,7 @@ export function recipientResult(recipient: CampaignRecipient): RecipientResult {
     frozenAt: recipient.frozenAt,
     ...(recipient.claimedAt ? { claimedAt: recipient.claimedAt } : {}),
     ...(recipient.finishedAt ? { finishedAt: recipient.finishedAt } : {}),
+    engagement: recipientEngagementView(recipient as unknown as Record<string, unknown>),
   };
 }
 
