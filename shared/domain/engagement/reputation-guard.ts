@@ -112,7 +112,7 @@ export async function rememberPausedSends(tenantId: string, campaignIds: readonl
   }
 }
 
-const metrics = new Metrics({ serviceName: 'facet' });
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Facet', serviceName: 'facet' });
 
 function emitHoldMetric(): void {
   metrics.addDimension('stage', env.stage());
