@@ -18,8 +18,17 @@ export const sendJobSchema = z.object({
   frozenAt: z.iso.datetime(),
   /** The timeline entry's kind: a campaign, a direct send's origin (bulk, one_to_one, test), or an automation's message. */
   communicationKind: z.enum(['campaign', 'bulk', 'one_to_one', 'test', 'automation']).default('campaign'),
+  /**
+   * The frequency cap was applied when the recipient was frozen (the dispatcher does); the worker then does not read
+   * the customer's timeline again. Producers that freeze a recipient themselves (automations) leave it false and the
+   * worker applies the cap.
+   */
+  capChecked: z.boolean().default(false),
 });
-export type SendJob = z.output<typeof sendJobSchema>;
+/** A send job as producers write it (fields with defaults may be left out). */
+export type SendJob = z.input<typeof sendJobSchema>;
+/** A send job as the worker reads it (defaults applied). */
+export type ParsedSendJob = z.output<typeof sendJobSchema>;
 
 /** A step of a campaign's dispatch (freeze a chunk, top up the queue window, watch for completion). */
 export const dispatchMessageSchema = z.object({

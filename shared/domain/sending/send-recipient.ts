@@ -3,8 +3,9 @@
  *  1. the campaign's status (cached briefly): cancelled → the recipient is `cancelled`; paused → left `queued` (a
  *     resume re-enqueues it); anything but `sending` → nothing;
  *  2. the gates again, on fresh data: consent, address, suppression (→ `skipped` with the reason, only from `queued`).
- *     The frequency cap was decided when the audience was frozen and is not read again here: that read would cost as
- *     much as the rest of the re-check, and only campaigns frozen at the same time can together exceed the cap;
+ *     The frequency cap is applied here only for jobs whose producer did not apply it when freezing (`capChecked`):
+ *     for the dispatcher's jobs the timeline read would cost as much as the rest of the re-check, and only campaigns
+ *     frozen at the same time can together exceed the cap;
  *  3. render for this customer (a template error → `failed`, before anything is claimed);
  *  4. claim: `queued → sending` conditionally, with the claim's time; only the winner goes on (a duplicate message, a
  *     second dispatcher run or a redrive stops here: the recipient is no longer `queued`);
@@ -30,10 +31,10 @@ import { tenantFormat } from '../templates/tenant-format';
 import type { TenantSettings } from '../tenants/settings';
 import { signUnsubscribeToken, unsubscribeUrl } from '../unsubscribe/unsubscribe-token';
 import type { SigningKeyProvider } from '../unsubscribe/signing-key';
-import { campaignCommunicationSk, putCampaignCommunication } from './campaign-communication';
+import { campaignCommunicationSk, putCampaignCommunication, recentMarketingSends } from './campaign-communication';
 import { composeEmail, type Sender } from './compose-email';
-import { closedGate, needsLookups } from './gates';
-import type { SendJob } from './messages';
+import { closedGate, frequencyWindowStart, needsLookups } from './gates';
+import type { ParsedSendJob } from './messages';
 import { throttleBackoffSeconds, type SendSpacer } from './pacing';
 import { transitionRecipient, type RecipientRef } from './recipient-store';
 import type { CounterDeltas } from './send-counters';
@@ -84,7 +85,7 @@ async function readCustomer(tenantId: string, customerId: string): Promise<Custo
   return Item as CustomerItem | undefined;
 }
 
-export async function sendRecipient(job: SendJob, delivery: Delivery, counters: CounterDeltas, deps: SendDeps): Promise<SendResult> {
+export async function sendRecipient(job: ParsedSendJob, delivery: Delivery, counters: CounterDeltas, deps: SendDeps): Promise<SendResult> {
   const ref: RecipientRef = { tenantId: job.tenantId, campaignId: job.campaignId, customerId: job.customerId };
   const count = (field: Parameters<CounterDeltas['add']>[2]) => counters.add(job.tenantId, job.campaignId, field);
 
@@ -103,15 +104,18 @@ export async function sendRecipient(job: SendJob, delivery: Delivery, counters: 
   const address = customer && !customer.erased ? customer.email : undefined;
   const consent = customer?.consent ?? { email: { marketing: null, service: null }, sms: { marketing: null, service: null } };
   const lookups = needsLookups({ channel: 'email', purpose: job.purpose, consent, address });
-  const suppressed = lookups ? await isSuppressed(job.tenantId, 'email', address!) : false;
+  const capToCheck = lookups && job.purpose === 'marketing' && !job.capChecked;
+  const [suppressed, recent] = await Promise.all([
+    lookups ? isSuppressed(job.tenantId, 'email', address!) : false,
+    capToCheck ? recentMarketingSends(job.tenantId, job.customerId, frequencyWindowStart(now, settings.frequencyCap), job.campaignId) : 0,
+  ]);
   const gate = closedGate({
     channel: 'email',
     purpose: job.purpose,
     consent,
     address,
     suppressed,
-    // Decided at freeze time (see 2. above).
-    recentMarketingSends: 0,
+    recentMarketingSends: recent,
     frequencyCap: settings.frequencyCap,
   });
   if (gate !== undefined) {
