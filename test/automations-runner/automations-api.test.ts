@@ -43,7 +43,7 @@ const patch = (principal: Principal, id: string, body: unknown) =>
 const remove = (principal: Principal, id: string) => call(principal, 'DELETE', `/v1/automations/${id}`, '/v1/automations/{automationId}', { params: { automationId: id } });
 
 beforeAll(async () => {
-  stack = await startEmulators();
+  stack = await startEmulators({ ses: true });
   owner = await newTenant('Bella Jewels');
   stranger = await newTenant('Other Jeweller');
 });

@@ -67,7 +67,7 @@ export function sendHourInstants(hour: number, timeZone: string, from: number, t
 }
 
 export function evaluationNeed(input: {
-  automation: Pick<Automation, 'timing'>;
+  automation: { timing: unknown };
   updatedAt: string;
   checkpoint: AutomationCheckpoint | undefined;
   window: InstantWindow;
@@ -343,11 +343,14 @@ export async function runPass(deps: RunnerDeps): Promise<PassReport> {
   let busyTenants = 0;
   let maxLatenessSeconds = 0;
   let automations = 0;
+  let tenantsStarted = 0;
   for (const [tenantId, markers] of byTenant) {
-    if (Date.now() > deps.deadlineMs) {
+    // Past the deadline the remaining tenants wait for the next invocation; the first always gets a slice (progress).
+    if (tenantsStarted > 0 && Date.now() > deps.deadlineMs) {
       partialTenants += 1;
       continue;
     }
+    tenantsStarted += 1;
     try {
       const result = await runTenant(tenantId, markers, await contexts(tenantId), deps, passId, sweep.counts);
       if (result.partial) partialTenants += 1;

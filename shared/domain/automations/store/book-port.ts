@@ -32,10 +32,14 @@ export function dynamoBookPort(tenantId: string): BookPort {
   };
 }
 
-export function memoryBookPort(customers: readonly BookCustomer[], purchases: ReadonlyMap<string, readonly PurchaseFacts[]> = new Map()): BookPort {
+export function memoryBookPort(
+  customers: readonly BookCustomer[],
+  options: { purchases?: ReadonlyMap<string, readonly PurchaseFacts[]>; pageSize?: number } = {},
+): BookPort {
   const byId = new Map(customers.map((customer) => [customer.customerId, customer]));
+  const purchases = options.purchases ?? new Map<string, readonly PurchaseFacts[]>();
   return {
-    reader: memoryBookReader(customers),
+    reader: memoryBookReader(customers, options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
     purchases: memoryPurchaseReader(purchases),
     customer: async (customerId) => byId.get(customerId),
   };
