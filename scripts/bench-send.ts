@@ -163,7 +163,7 @@ async function run(sesEndpoint: string, owner: { tenantId: string; staffId: stri
 
 const ASSUMED_MS = { dynamodb: 6, sqs: 12, ses: 40, perInvocation: 10 } as const;
 /** Writes and queries the dispatcher keeps in flight while freezing (shared/domain/sending/freeze.ts). */
-const FREEZE_CONCURRENCY = 64;
+const FREEZE_CONCURRENCY = 48;
 
 /** An invocation's duration at AWS latencies: the calls on its critical path, in sequence. */
 function projectedMs(invocation: Invocation): number {

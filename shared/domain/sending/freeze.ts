@@ -43,8 +43,8 @@ export interface FreezeTally {
 }
 
 const BATCH_GET_LIMIT = 100;
-/** Writes and queries in flight while freezing (DynamoDB takes far more; this bounds one invocation's sockets). */
-const CONCURRENCY = 64;
+/** Writes and queries in flight while freezing: under the SDK client's 50 sockets, which one Lambda shares. */
+const CONCURRENCY = 48;
 
 async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
