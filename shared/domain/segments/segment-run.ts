@@ -96,6 +96,8 @@ interface RankedState extends BoundRankedLeaf {
    */
   current: BookCustomer | undefined;
   currentIsMember: boolean;
+  /** Whether the customer being decided is in this top N after their offer (set while top N change). */
+  offeredIsMember: boolean;
 }
 
 interface Held {
@@ -149,6 +151,7 @@ export class SegmentRun {
         eligible: NO,
         current: undefined,
         currentIsMember: false,
+        offeredIsMember: false,
       };
     }
     this.ranked = states;
@@ -209,13 +212,15 @@ export class SegmentRun {
     }
     for (const ranked of this.ranked) ranked.current = undefined;
     for (const ranked of this.ranked) {
+      ranked.offeredIsMember = false;
       if (ranked.eligible !== YES) continue;
-      const evicted = ranked.top.offer(id, ranked.range.lo);
+      ranked.offeredIsMember = ranked.top.offer(id, ranked.range.lo);
+      const evicted = ranked.top.evicted;
       if (evicted !== null) this.settle(evicted);
     }
     for (const ranked of this.ranked) {
       ranked.current = customer;
-      ranked.currentIsMember = ranked.eligible === YES && ranked.top.has(id);
+      ranked.currentIsMember = ranked.offeredIsMember;
     }
     const v = this.bound.test(customer, purchases);
     if (v === YES) {

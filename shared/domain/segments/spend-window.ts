@@ -10,7 +10,7 @@
  * the write path uses, so both ways agree to the cent.
  */
 import { DateTime } from 'luxon';
-import type { CustomerAggregates, MonthBucket } from '../customers/aggregates';
+import type { CustomerAggregates, MonthBucket, Stat } from '../customers/aggregates';
 import { departmentMetalKey } from '../records/catalogue';
 import type { PurchaseFacts } from '../records/purchase';
 import { purchaseAggregates } from '../records/purchase-aggregates';
@@ -117,69 +117,192 @@ export interface SpendRange {
 
 export const emptySpendRange = (): SpendRange => ({ lo: 0, hi: 0, surelyBought: false, mayHaveBought: false });
 
-/** The selected part of one bucket, written into `into` (sum, and whether a matching purchase exists). */
-interface Selected {
-  sum: number;
-  any: boolean;
+export function copySpendRange(from: SpendRange, to: SpendRange): void {
+  to.lo = from.lo;
+  to.hi = from.hi;
+  to.surelyBought = from.surelyBought;
+  to.mayHaveBought = from.mayHaveBought;
 }
 
-function select(bucket: MonthBucket, selector: SpendSelector, into: Selected): void {
-  if (selector.kind === 't') {
-    into.sum = bucket.t.s;
-    into.any = bucket.t.c > 0;
-    return;
-  }
-  const stats = selector.kind === 'd' ? bucket.d : selector.kind === 'm' ? bucket.m : bucket.dm;
-  let sum = 0;
-  let any = false;
-  for (const key of selector.keys) {
-    const stat = stats[key];
-    if (stat === undefined) continue;
-    sum += stat.s;
-    if (stat.c > 0) any = true;
-  }
-  into.sum = sum;
-  into.any = any;
-}
+/** An instant in both forms, for `isBefore`. */
+type Instant = { iso: string; ms: number };
 
-type Inclusion = 'in' | 'out' | 'open';
-
-/** Whether a boundary month's purchases are all inside, all outside, or possibly either, judged by first/last purchase. */
-function inclusionOf(agg: CustomerAggregates, boundary: BoundaryMonth): Inclusion {
-  if (agg.firstPurchaseAt === null || agg.lastPurchaseAt === null) return 'open';
-  const first = Date.parse(agg.firstPurchaseAt);
-  const last = Date.parse(agg.lastPurchaseAt);
-  if (last < boundary.fromMs || first >= boundary.toMs) return 'out';
-  if (first >= boundary.fromMs && last < boundary.toMs) return 'in';
-  return 'open';
-}
-
-/** The boundary month's part recomputed from the customer's purchases, with the write path's own fold. */
-function exactBoundary(
-  purchases: readonly PurchaseFacts[],
-  boundary: BoundaryMonth,
-  selector: SpendSelector,
-  timeZone: string,
-  into: Selected,
-): void {
-  const inside = purchases.filter((purchase) => {
-    const at = Date.parse(purchase.purchasedAt);
-    return at >= boundary.fromMs && at < boundary.toMs;
-  });
-  const bucket = purchaseAggregates(inside, timeZone).months[boundary.month];
-  if (bucket === undefined) {
-    into.sum = 0;
-    into.any = false;
-    return;
-  }
-  select(bucket, selector, into);
-}
-
-const scratch: Selected = { sum: 0, any: false };
+/** Where a stat sits in a bucket. */
+const NO_STATS = 0;
+const DEPARTMENT_STATS = 1;
+const METAL_STATS = 2;
+const DEPARTMENT_METAL_STATS = 3;
 
 /**
- * Writes the customer's spend in the window into `out`. With `purchases` (the customer's purchases covering the
- * boundary months) the answer is exact; without, boundary months the aggregates cannot settle widen the range.
+ * A window's spend, prepared once per evaluation: everything that does not depend on the customer (which stats, which
+ * month keys, the boundary months and their instants) is resolved here, so `compute` is a loop over the customer's
+ * month buckets with string comparisons and no allocation.
+ */
+export class WindowSpend {
+  private readonly empty: boolean;
+  private readonly start: Instant | null;
+  private readonly end: Instant | null;
+  /** Month keys outside [fromKey, toKey] are outside the window ('' and '~' for open ends: every key sorts between). */
+  private readonly fromKey: string;
+  private readonly toKey: string;
+  /** Neither month bounds nor boundary months: every bucket counts in full. */
+  private readonly allMonths: boolean;
+  private readonly firstBoundary: BoundaryMonth | null;
+  private readonly secondBoundary: BoundaryMonth | null;
+  /** The boundary instants as `isBefore` wants them (first/last purchase against the boundary month's part). */
+  private readonly firstBoundaryFrom: Instant | null;
+  private readonly firstBoundaryTo: Instant | null;
+  private readonly secondBoundaryFrom: Instant | null;
+  private readonly secondBoundaryTo: Instant | null;
+  private readonly stats: number;
+  private readonly keys: readonly string[];
+  /** Whether the last `selected` bucket held a matching purchase (a second result without allocating a pair). */
+  private selectedAny = false;
+
+  constructor(
+    window: MonthWindow,
+    selector: SpendSelector,
+    private readonly timeZone: string,
+  ) {
+    this.empty = window.empty;
+    this.start = window.start;
+    this.end = window.end;
+    this.fromKey = window.firstMonth ?? '';
+    this.toKey = window.lastMonth ?? '~';
+    this.allMonths = window.firstMonth === null && window.lastMonth === null && window.boundaries.length === 0;
+    this.firstBoundary = window.boundaries[0] ?? null;
+    this.secondBoundary = window.boundaries[1] ?? null;
+    this.firstBoundaryFrom = this.firstBoundary && boundaryAt(this.firstBoundary.fromMs);
+    this.firstBoundaryTo = this.firstBoundary && boundaryAt(this.firstBoundary.toMs);
+    this.secondBoundaryFrom = this.secondBoundary && boundaryAt(this.secondBoundary.fromMs);
+    this.secondBoundaryTo = this.secondBoundary && boundaryAt(this.secondBoundary.toMs);
+    this.stats =
+      selector.kind === 't' ? NO_STATS : selector.kind === 'd' ? DEPARTMENT_STATS : selector.kind === 'm' ? METAL_STATS : DEPARTMENT_METAL_STATS;
+    this.keys = selector.keys;
+  }
+
+  /**
+   * Writes the customer's spend in the window into `out`. With `purchases` (the customer's purchases covering the
+   * boundary months) the answer is exact; without, boundary months the aggregates cannot settle widen the range.
+   */
+  compute(agg: CustomerAggregates, purchases: readonly PurchaseFacts[] | undefined, out: SpendRange): void {
+    out.lo = 0;
+    out.hi = 0;
+    out.surelyBought = false;
+    out.mayHaveBought = false;
+    if (this.empty || agg.purchaseCount === 0) return;
+    // Most customers did not buy in a recent period at all: their last (or first) purchase says so without a bucket.
+    const start = this.start;
+    const end = this.end;
+    if (start !== null && (agg.lastPurchaseAt === null || isBefore(agg.lastPurchaseAt, start))) return;
+    if (end !== null && (agg.firstPurchaseAt === null || !isBefore(agg.firstPurchaseAt, end))) return;
+    const months = agg.months;
+    if (this.allMonths) {
+      let sum = 0;
+      let any = false;
+      for (const key in months) {
+        sum += this.selected(months[key] as MonthBucket);
+        if (this.selectedAny) any = true;
+      }
+      out.lo = sum;
+      out.hi = sum;
+      out.surelyBought = any;
+      out.mayHaveBought = any;
+      return;
+    }
+    const fromKey = this.fromKey;
+    const toKey = this.toKey;
+    const first = this.firstBoundary;
+    const second = this.secondBoundary;
+    for (const key in months) {
+      if (key < fromKey || key > toKey) continue;
+      let sum = this.selected(months[key] as MonthBucket);
+      let any = this.selectedAny;
+      if (!any && sum === 0) continue;
+      const boundary = first !== null && first.month === key ? first : second !== null && second.month === key ? second : null;
+      if (boundary !== null) {
+        if (purchases !== undefined) {
+          sum = this.exactBoundary(purchases, boundary);
+          any = this.selectedAny;
+        } else {
+          const inclusion = this.inclusionOf(agg, boundary === first);
+          if (inclusion === OUT) continue;
+          if (inclusion === OPEN) {
+            out.hi += sum;
+            if (any) out.mayHaveBought = true;
+            continue;
+          }
+        }
+      }
+      out.lo += sum;
+      out.hi += sum;
+      if (any) {
+        out.surelyBought = true;
+        out.mayHaveBought = true;
+      }
+    }
+  }
+
+  /** The selected part of one bucket: returns the sum, and sets `selectedAny` when a matching purchase is in it. */
+  private selected(bucket: MonthBucket): number {
+    const kind = this.stats;
+    if (kind === NO_STATS) {
+      this.selectedAny = bucket.t.c > 0;
+      return bucket.t.s;
+    }
+    const stats = kind === DEPARTMENT_STATS ? bucket.d : kind === METAL_STATS ? bucket.m : bucket.dm;
+    const keys = this.keys;
+    let sum = 0;
+    let any = false;
+    for (let i = 0; i < keys.length; i += 1) {
+      const key = keys[i] as string;
+      const stat = stats[key];
+      if (stat === undefined) continue;
+      sum += stat.s;
+      if (stat.c > 0) any = true;
+    }
+    this.selectedAny = any;
+    return sum;
+  }
+
+  /**
+   * Whether a boundary month's purchases are all inside, all outside, or possibly either, judged by the first and
+   * last purchase instants.
+   */
+  private inclusionOf(agg: CustomerAggregates, isFirst: boolean): Inclusion {
+    const firstAt = agg.firstPurchaseAt;
+    const lastAt = agg.lastPurchaseAt;
+    if (firstAt === null || lastAt === null) return OPEN;
+    const from = (isFirst ? this.firstBoundaryFrom : this.secondBoundaryFrom) as Instant;
+    const to = (isFirst ? this.firstBoundaryTo : this.secondBoundaryTo) as Instant;
+    if (isBefore(lastAt, from) || !isBefore(firstAt, to)) return OUT;
+    if (!isBefore(firstAt, from) && isBefore(lastAt, to)) return IN;
+    return OPEN;
+  }
+
+  /** The boundary month's part recomputed from the customer's purchases, with the write path's own fold. */
+  private exactBoundary(purchases: readonly PurchaseFacts[], boundary: BoundaryMonth): number {
+    const inside = purchases.filter((purchase) => {
+      const at = Date.parse(purchase.purchasedAt);
+      return at >= boundary.fromMs && at < boundary.toMs;
+    });
+    const bucket = purchaseAggregates(inside, this.timeZone).months[boundary.month];
+    if (bucket === undefined) {
+      this.selectedAny = false;
+      return 0;
+    }
+    return this.selected(bucket);
+  }
+}
+
+const IN = 0;
+const OUT = 1;
+const OPEN = 2;
+type Inclusion = typeof IN | typeof OUT | typeof OPEN;
+
+/**
+ * Writes the customer's spend in the window into `out` (a one-off `WindowSpend`; per-customer callers prepare one per
+ * evaluation instead).
  */
 export function spendInWindow(
   agg: CustomerAggregates,
@@ -189,44 +312,7 @@ export function spendInWindow(
   timeZone: string,
   out: SpendRange,
 ): void {
-  out.lo = 0;
-  out.hi = 0;
-  out.surelyBought = false;
-  out.mayHaveBought = false;
-  if (window.empty || agg.purchaseCount === 0) return;
-  // Most customers did not buy in a recent period at all: their last (or first) purchase says so without a bucket.
-  const { firstMonth, lastMonth, boundaries, start, end } = window;
-  if (start !== null && (agg.lastPurchaseAt === null || isBefore(agg.lastPurchaseAt, start))) return;
-  if (end !== null && (agg.firstPurchaseAt === null || !isBefore(agg.firstPurchaseAt, end))) return;
-  const months = agg.months;
-  for (const key in months) {
-    if (firstMonth !== null && key < firstMonth) continue;
-    if (lastMonth !== null && key > lastMonth) continue;
-    const bucket = months[key] as MonthBucket;
-    select(bucket, selector, scratch);
-    if (!scratch.any && scratch.sum === 0) continue;
-    let boundary: BoundaryMonth | undefined;
-    for (const candidate of boundaries) if (candidate.month === key) boundary = candidate;
-    if (boundary !== undefined) {
-      if (purchases !== undefined) {
-        exactBoundary(purchases, boundary, selector, timeZone, scratch);
-      } else {
-        const inclusion = inclusionOf(agg, boundary);
-        if (inclusion === 'out') continue;
-        if (inclusion === 'open') {
-          out.hi += scratch.sum;
-          if (scratch.any) out.mayHaveBought = true;
-          continue;
-        }
-      }
-    }
-    out.lo += scratch.sum;
-    out.hi += scratch.sum;
-    if (scratch.any) {
-      out.surelyBought = true;
-      out.mayHaveBought = true;
-    }
-  }
+  new WindowSpend(window, selector, timeZone).compute(agg, purchases, out);
 }
 
 /** The instants whose purchases can settle an open boundary month of this window. */

@@ -1,6 +1,9 @@
 /**
  * The best `limit` customers by score seen so far, as a heap whose root is the weakest member. Ties are broken by
  * customer id (the smaller id ranks higher), so the final top N does not depend on the order the book is read in.
+ *
+ * A customer is offered with the same score every time (scores are exact when offered), which lets `offer` tell
+ * whether a customer who cannot enter is a member without a lookup: a member ranks at or above the weakest.
  */
 export class TopN {
   private readonly scores: number[] = [];
@@ -23,22 +26,35 @@ export class TopN {
     return ranksAbove(score, customerId, this.scores[0] as number, this.ids[0] as string);
   }
 
-  /** Offers a customer; returns the id it pushed out of the top N, if any. Offering a member again changes nothing. */
-  offer(customerId: string, score: number): string | null {
-    if (this.members.has(customerId) || !this.couldEnter(score, customerId)) return null;
+  /** The id the last `offer` pushed out of the top N, if any. */
+  evicted: string | null = null;
+
+  /**
+   * Offers a customer; returns whether they are in the top N now (`evicted` says whom they pushed out). Offering a
+   * member again changes nothing. Most customers cannot enter once the top N is full, and for them this is one
+   * comparison: no set lookup.
+   */
+  offer(customerId: string, score: number): boolean {
+    this.evicted = null;
+    if (!this.couldEnter(score, customerId)) {
+      // Only a tie with the weakest member can be a member offered again (the weakest itself).
+      return score === this.scores[0] && this.members.has(customerId);
+    }
+    if (this.members.has(customerId)) return true;
     this.members.add(customerId);
     if (this.ids.length < this.limit) {
       this.scores.push(score);
       this.ids.push(customerId);
       this.siftUp(this.ids.length - 1);
-      return null;
+      return true;
     }
     const evicted = this.ids[0] as string;
     this.members.delete(evicted);
     this.scores[0] = score;
     this.ids[0] = customerId;
     this.siftDown(0);
-    return evicted;
+    this.evicted = evicted;
+    return true;
   }
 
   /** Members, best first. */

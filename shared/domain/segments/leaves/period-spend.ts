@@ -7,11 +7,12 @@ import type { CustomerPurchases, LeafDefinition } from '../leaf-definition';
 import { NEEDS_PURCHASES, NO, YES } from '../leaf-definition';
 import type { Period } from '../rule-schema';
 import {
+  copySpendRange,
   emptySpendRange,
   monthWindow,
   periodDays,
-  spendInWindow,
   spendSelector,
+  WindowSpend,
   type MonthWindow,
   type SpendRange,
   type SpendSelector,
@@ -48,12 +49,13 @@ function describeSpend(range: SpendRange, formatMoney: (minor: number) => string
  * ranked and then for the score, one after the other.
  */
 function memoisedSpend(window: MonthWindow, selector: SpendSelector, timeZone: string) {
+  const spend = new WindowSpend(window, selector, timeZone);
   const range = emptySpendRange();
   let lastCustomer: BookCustomer | undefined;
   let lastPurchases: CustomerPurchases;
   return (c: BookCustomer, bought: CustomerPurchases): SpendRange => {
     if (c !== lastCustomer || bought !== lastPurchases) {
-      spendInWindow(c.agg, selector, window, bought, timeZone, range);
+      spend.compute(c.agg, bought, range);
       lastCustomer = c;
       lastPurchases = bought;
     }
@@ -84,7 +86,7 @@ export const purchases: LeafDefinition<'purchases'> = {
         if (range.surelyBought && range.lo >= min && range.hi <= max) return YES;
         return NEEDS_PURCHASES;
       },
-      score: (c, bought, out) => Object.assign(out, spendOf(c, bought)),
+      score: (c, bought, out) => copySpendRange(spendOf(c, bought), out),
       scoreCeiling: (c) => c.agg.totalSpent,
       detail(c, bought) {
         const range = spendOf(c, bought);
@@ -112,7 +114,7 @@ export const bestCustomers: LeafDefinition<'best_customers'> = {
         const range = spendOf(c, bought);
         return range.lo > 0 ? YES : range.hi > 0 ? NEEDS_PURCHASES : NO;
       },
-      score: (c, bought, out) => Object.assign(out, spendOf(c, bought)),
+      score: (c, bought, out) => copySpendRange(spendOf(c, bought), out),
       scoreCeiling: (c) => c.agg.totalSpent,
       detail(c, bought) {
         const range = spendOf(c, bought);
