@@ -7,6 +7,7 @@ import { ROLES } from '../../shared/auth/roles';
 import { QUEUES, type QueueId } from '../../shared/config/queues';
 import { dispatchInputSchema } from '../../shared/domain/campaigns/campaign-schedule';
 import { importChunkMessageSchema } from '../../shared/domain/imports/import-message';
+import { dispatchMessageSchema, sendJobSchema } from '../../shared/domain/sending/messages';
 import { segmentJobMessageSchema } from '../../shared/domain/segments/segment-jobs';
 import { domainEventSchema } from '../../shared/events/domain-events';
 import { outboxSweepInputSchema } from '../../shared/events/outbox-sweep';
@@ -23,6 +24,9 @@ const QUEUE_MESSAGE_SCHEMAS: Record<string, { parse(value: unknown): unknown } |
   imports: importChunkMessageSchema,
   domainEvents: domainEventSchema,
   segmentJobs: segmentJobMessageSchema,
+  sendDispatch: dispatchMessageSchema,
+  sendPriority: sendJobSchema,
+  sendBulk: sendJobSchema,
 };
 /** Input schemas of schedule targets; a target not listed here is only checked to receive a JSON object. */
 const SCHEDULE_INPUT_SCHEMAS: Record<string, { parse(value: unknown): unknown } | undefined> = {
