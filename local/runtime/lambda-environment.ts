@@ -1,3 +1,5 @@
+import { FUNCTIONS } from '../../functions/manifest';
+import { functionArnEnv } from '../../shared/config/env';
 import { QUEUES, type QueueId } from '../../shared/config/queues';
 
 /** The emulator endpoints, one per AWS service the functions call. */
@@ -58,7 +60,19 @@ export function lambdaEnvironment(input: LambdaEnvironmentInput): Record<string,
     [CDK_ENV_NAMES.sesConfigurationSet]: prefix,
     ...Object.fromEntries((Object.keys(QUEUES) as QueueId[]).map((id) => [QUEUES[id].urlEnv, input.queueUrls[id]])),
     ...(input.signingKey ? { SIGNING_KEY: input.signingKey } : {}),
+    ...scheduleTargetArns(input, prefix),
   };
+}
+
+/**
+ * ARNs of the functions that run-time schedules target (`access.scheduleTargets`), as CDK passes them; the local
+ * scheduler maps the same ARN back to the manifest function.
+ */
+function scheduleTargetArns(input: LambdaEnvironmentInput, prefix: string): Record<string, string> {
+  const targets = new Set(FUNCTIONS.flatMap((fn) => ('scheduleTargets' in fn.access ? (fn.access.scheduleTargets as readonly string[]) : [])));
+  return Object.fromEntries(
+    [...targets].map((id) => [functionArnEnv(id), `arn:aws:lambda:${input.region}:${input.accountId}:function:${prefix}-${id}`]),
+  );
 }
 
 /** The only local difference: the SDK's per-service endpoint variables, which every client reads by itself. */

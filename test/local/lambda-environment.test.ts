@@ -36,6 +36,8 @@ describe('the Lambda environment of the local runtime', () => {
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       SCHEDULE_GROUP: 'facet-dev',
       SCHEDULE_DLQ_ARN: 'arn:aws:sqs:eu-west-1:123456789012:facet-dev-schedules-dlq',
+      // the target of run-time campaign schedules, in the form the local scheduler maps back to the function
+      CAMPAIGN_DISPATCHER_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:facet-dev-campaign-dispatcher',
     });
     for (const [id, definition] of Object.entries(QUEUES)) {
       expect(environment[definition.urlEnv]).toBe(`http://sqs/${id}`);
