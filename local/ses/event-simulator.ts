@@ -59,19 +59,26 @@ export interface DeliveryBehaviour {
   readonly retryDelaysMs?: readonly number[];
 }
 
-export interface SesEventSimulatorOptions {
+interface SimulatorBase {
   /** The SES endpoint to forward to (aws-ses-v2-local, or the identities shim in front of it). */
   readonly upstream: string;
   readonly port?: number;
-  /** The EventBridge rule's targets; a rejection is a failed invocation (retried). */
-  readonly deliver: (event: SesEventBridgeEvent) => Promise<void>;
   readonly accountId?: string;
   readonly region?: string;
-  readonly behaviour?: DeliveryBehaviour;
-  /** Keep every event instead of delivering it (tests deliver them with `take()`). */
-  readonly hold?: boolean;
   readonly log?: (line: string) => void;
 }
+
+export type SesEventSimulatorOptions = SimulatorBase &
+  (
+    | {
+        /** The EventBridge rule's targets; a rejection is a failed invocation (retried). */
+        readonly deliver: (event: SesEventBridgeEvent) => Promise<void>;
+        readonly behaviour?: DeliveryBehaviour;
+        readonly hold?: false;
+      }
+    /** Keep every event instead of delivering it (tests deliver them, in any order, with `take()`). */
+    | { readonly hold: true; readonly deliver?: undefined; readonly behaviour?: undefined }
+  );
 
 export interface SesEventSimulator {
   /** Use as AWS_ENDPOINT_URL_SESV2. */
@@ -236,6 +243,7 @@ const parseJson = (bytes: Buffer): unknown => {
 export async function startSesEventSimulator(options: SesEventSimulatorOptions): Promise<SesEventSimulator> {
   const where = { accountId: options.accountId ?? '000000000000', region: options.region ?? process.env.AWS_REGION ?? 'us-east-1' };
   const behaviour = options.behaviour ?? {};
+  const target = options.hold ? undefined : options.deliver;
   const random = behaviour.random ?? Math.random;
   const retryDelays = behaviour.retryDelaysMs ?? [1_000, 2_000];
   const log = options.log ?? (() => undefined);
@@ -253,11 +261,11 @@ export async function startSesEventSimulator(options: SesEventSimulatorOptions):
       timers.add(timer);
     });
 
-  const deliverWithRetries = async (event: SesEventBridgeEvent, delayMs: number) => {
+  const deliverWithRetries = async (deliver: (event: SesEventBridgeEvent) => Promise<void>, event: SesEventBridgeEvent, delayMs: number) => {
     await sleep(delayMs);
     for (let attempt = 0; !stopped; attempt++) {
       try {
-        await options.deliver(event);
+        await deliver(event);
         return;
       } catch (error) {
         const wait = retryDelays[attempt];
@@ -271,14 +279,14 @@ export async function startSesEventSimulator(options: SesEventSimulatorOptions):
   };
 
   const publish = (events: readonly SesEventBridgeEvent[]) => {
-    if (options.hold) {
+    if (!target) {
       held.push(...events);
       return;
     }
     for (const event of events) {
       for (let copy = 0; copy < (behaviour.copies ?? 1); copy++) {
         const delay = (behaviour.delayMs?.(event) ?? DEFAULT_DELAYS[event.detail.eventType]) + random() * (behaviour.jitterMs ?? 0);
-        const run = deliverWithRetries(event, delay);
+        const run = deliverWithRetries(target, event, delay);
         inFlight.add(run);
         void run.finally(() => inFlight.delete(run));
       }

@@ -5,7 +5,14 @@
  */
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventBridgeTargets, simulatedOutcome, startSesEventSimulator, type SesEventBridgeEvent, type SesEventSimulator } from '../../local/ses/event-simulator';
+import {
+  eventBridgeTargets,
+  simulatedOutcome,
+  startSesEventSimulator,
+  type DeliveryBehaviour,
+  type SesEventBridgeEvent,
+  type SesEventSimulator,
+} from '../../local/ses/event-simulator';
 import { startLocalSes, type LocalSes } from '../../local/ses/ses-server';
 import { readSesEvent } from '../../shared/domain/engagement/ses-event';
 import { SES_EVENT_PATTERN } from '../../shared/domain/engagement/ses-event-pattern';
@@ -25,7 +32,9 @@ afterAll(async () => {
   await ses?.stop();
 });
 
-async function simulator(options: Omit<Parameters<typeof startSesEventSimulator>[0], 'upstream'>): Promise<SesEventSimulator> {
+async function simulator(
+  options: { hold: true } | { deliver: (event: SesEventBridgeEvent) => Promise<void>; behaviour?: DeliveryBehaviour },
+): Promise<SesEventSimulator> {
   const started = await startSesEventSimulator({ upstream: ses.endpoint, ...options });
   running.push(started);
   return started;

@@ -19,7 +19,7 @@ import { documentClient } from '../../store/dynamo';
 import { keys } from '../../store/keys';
 import { isConditionFailure, type TransactItem } from '../../store/unit-of-work';
 import { counterIncrement, counterShardFor } from '../campaigns/campaign-counters';
-import { loadTenantSettings } from '../tenants/tenant-repository';
+import { attributionWindowOf } from './attribution-window';
 import { attributePurchase, DAY_MS, type Attribution, type MessageTouches } from './attribution';
 import { engagementOf } from './recipient-engagement';
 import { utcDay } from './reputation';
@@ -145,7 +145,8 @@ export type AttributionOutcome =
 
 export async function attributeRecordedPurchase(event: PurchaseRecorded): Promise<AttributionOutcome> {
   const { tenantId, customerId } = event;
-  const { attributionWindowDays } = await loadTenantSettings(tenantId);
+  const attributionWindowDays = await attributionWindowOf(tenantId);
+  if (attributionWindowDays === undefined) return { kind: 'unattributed' };
   const purchasedAt = new Date(event.purchasedAt);
   const candidates = await candidateMessages(tenantId, customerId, purchasedAt, attributionWindowDays);
   if (candidates.length === 0) return { kind: 'unattributed' };

@@ -6,10 +6,10 @@
  * replay counts in the totals; only the first human one counts as unique (./recipient-engagement.ts). Counting never
  * stands between the reader and the page: a failed write is logged and the answer is the same.
  */
-import { problems, ProblemError } from '../../http/problem';
+import { problems } from '../../http/problem';
 import { logger } from '../../observability/logger';
-import { loadTenantSettings } from '../tenants/tenant-repository';
 import type { SigningKeyProvider } from '../unsubscribe/signing-key';
+import { attributionWindowOf } from './attribution-window';
 import { applySignal, type ApplyOutcome, type RecipientSnapshot } from './engagement-store';
 import { clientIpOf, machineReason } from './machine-interaction';
 import { isTokenCurrent, verifyTrackingToken, type TrackingClaims, type TrackingKind } from './tracking-token';
@@ -40,15 +40,6 @@ function arrivalOf(snapshot: RecipientSnapshot, claims: TrackingClaims): Date {
   return parseTime(engagement.deliveredAt) ?? parseTime(engagement.acceptedAt) ?? claims.sentAt;
 }
 
-async function windowDaysOf(tenantId: string): Promise<number | undefined> {
-  try {
-    return (await loadTenantSettings(tenantId)).attributionWindowDays;
-  } catch (error) {
-    if (error instanceof ProblemError && error.status === 404) return undefined;
-    throw error;
-  }
-}
-
 export async function trackInteraction(kind: TrackingKind, token: string, request: TrackingRequest, deps: TrackingDeps): Promise<TrackedInteraction> {
   const claims = verifyTrackingToken(token, kind, await deps.keys.signingKey());
   // Forged, altered and unknown tokens all look the same.
@@ -57,7 +48,7 @@ export async function trackInteraction(kind: TrackingKind, token: string, reques
   const ref = { tenantId: claims.tenantId, campaignId: claims.campaignId, customerId: claims.customerId };
   let machine = false;
   try {
-    const windowDays = await windowDaysOf(claims.tenantId);
+    const windowDays = await attributionWindowOf(claims.tenantId);
     if (windowDays === undefined || !isTokenCurrent(claims, windowDays, now)) return { claims, outcome: 'expired', machine };
     const sourceIp = clientIpOf(request.forwardedFor);
     const outcome = await applySignal(ref, (snapshot) => {
