@@ -28,6 +28,7 @@ import { handOver } from './handover-service';
 import { localDateOf, localHourInstant, addDays, toIso, toMs } from './local-time';
 import type { Occurrence } from './occurrence';
 import { dueOccurrences, type InstantWindow } from './occurrences';
+import { occurrencePrefilter, type CustomerPrefilter } from './prefilter-service';
 import { OCCURRENCE_ATTRIBUTES } from './preview-service';
 import { countHandover, sweepOpenOccurrences, type SweepCounts } from './sweeper-service';
 import { tenantContexts, type LoadedTenant } from './tenant-context-service';
@@ -92,6 +93,8 @@ export function evaluationNeed(input: {
 
 interface Evaluated {
   readonly stored: StoredAutomation;
+  /** Skips the customers who cannot have an occurrence in the window (./prefilter-service.ts). */
+  readonly prefilter?: CustomerPrefilter;
   readonly marker: EnabledMarker;
   readonly window: InstantWindow;
   readonly dueAt: number | undefined;
@@ -136,6 +139,7 @@ export interface BookPassResult {
  */
 export async function evaluateBookSlice(ctx: LoadedTenant, evaluated: readonly Evaluated[], cursors: ShardCursors, shouldStop: () => boolean): Promise<BookPassResult> {
   const audiences = await Promise.all(evaluated.map((item) => ctx.audience(item.stored)));
+  const prefilters = evaluated.map((item) => item.prefilter ?? occurrencePrefilter(item.stored.automation, ctx.clock, item.window));
   const attributes = [...new Set<string>([...OCCURRENCE_ATTRIBUTES, ...audiences.flatMap((audience) => audience.attributes)])];
   let customersRead = 0;
   let pages = 0;
@@ -144,7 +148,8 @@ export async function evaluateBookSlice(ctx: LoadedTenant, evaluated: readonly E
     customersRead += page.length;
     const work: { item: Evaluated; customer: BookCustomer; occurrences: Occurrence[] }[] = [];
     for (const customer of page) {
-      for (const item of evaluated) {
+      for (const [index, item] of evaluated.entries()) {
+        if (!prefilters[index]!(customer)) continue;
         const occurrences = dueOccurrences(item.stored.automation, customer, ctx.clock, item.window);
         if (occurrences.length > 0) work.push({ item, customer, occurrences });
       }
@@ -183,6 +188,7 @@ export interface PassReport {
   readonly busyTenants: number;
   readonly errors: number;
   readonly totals: RunCounts;
+  /** `totals.customersRead`: book customers read, once per tenant whatever the number of automations. */
   /** Largest lateness of a pass that newly reached a send hour (seconds), or 0. */
   readonly maxLatenessSeconds: number;
   readonly durationMs: number;
@@ -204,6 +210,8 @@ interface TenantPass {
   partial: boolean;
   busy: boolean;
   runs: AutomationRun[];
+  /** Customers of the book read in this invocation (once for all its date-based automations). */
+  customersRead: number;
 }
 
 async function runTenant(
@@ -216,7 +224,7 @@ async function runTenant(
 ): Promise<TenantPass> {
   const startedAt = new Date();
   const lease = await acquirePassLease(tenantId, passId, Date.now(), deps.leaseUntilMs);
-  if (!lease.acquired) return { partial: false, busy: true, runs: [] };
+  if (!lease.acquired) return { partial: false, busy: true, runs: [], customersRead: 0 };
   let checkpointLeft: PassCheckpoint | undefined;
   try {
     const resume = lease.resume;
@@ -251,10 +259,12 @@ async function runTenant(
     }
 
     let finished = true;
+    let customersRead = 0;
     const cursors: ShardCursors = resume ? [...resume.cursors] : Array.from({ length: ctx.book.reader.shards }, () => undefined);
     if (evaluated.length > 0) {
       const result = await evaluateBookSlice(passCtx, evaluated, cursors, () => Date.now() > deps.deadlineMs);
       finished = result.finished;
+      customersRead = result.customersRead;
     }
     if (!finished) {
       checkpointLeft = {
@@ -271,7 +281,7 @@ async function runTenant(
         cursors,
         counts: Object.fromEntries(evaluated.map((item) => [item.stored.automation.automationId, item.counts])),
       };
-      return { partial: true, busy: false, runs: [] };
+      return { partial: true, busy: false, runs: [], customersRead };
     }
 
     const finishedAt = new Date();
@@ -315,7 +325,7 @@ async function runTenant(
       await record(stored, marker, null, undefined, emptyRunCounts(), false);
     }
     await Promise.all(runs.map((run) => putRun(tenantId, run)));
-    return { partial: false, busy: false, runs };
+    return { partial: false, busy: false, runs, customersRead };
   } finally {
     await releasePassLease(tenantId, passId, checkpointLeft);
   }
@@ -355,9 +365,10 @@ export async function runPass(deps: RunnerDeps): Promise<PassReport> {
       const result = await runTenant(tenantId, markers, await contexts(tenantId), deps, passId, sweep.counts);
       if (result.partial) partialTenants += 1;
       if (result.busy) busyTenants += 1;
+      totals.customersRead += result.customersRead;
       for (const run of result.runs) {
         automations += 1;
-        addCounts(totals, run.counts);
+        addCounts(totals, { ...run.counts, customersRead: 0 });
         if (run.dueAt !== null) maxLatenessSeconds = Math.max(maxLatenessSeconds, run.latenessSeconds);
       }
     } catch (error) {
