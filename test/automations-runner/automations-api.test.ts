@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { automationsApi } from '../../functions/http/automations';
+import { handler as templatesHandler } from '../../functions/http/templates';
 import type { Principal } from '../../shared/auth/roles';
 import { defaultContentFor } from '../../shared/domain/automations/default-templates';
 import { loadEnabledMarker } from '../../shared/domain/automations/store/automation-store';
@@ -164,6 +165,35 @@ describe('switching on and editing', () => {
     expect((await remove(owner, id)).status).toBe(204);
     expect((await listSegmentReferences(owner.tenantId, 'sys_high_value')).map((r) => r.ownerId)).not.toContain(id);
     expect((await get(owner, id)).status).toBe(404);
+  });
+});
+
+describe('templates', () => {
+  it('sends a saved template, which cannot be deleted while an automation uses it', async () => {
+    const template = await callRoute(
+      templatesHandler,
+      apiEvent({
+        method: 'POST',
+        path: '/v1/templates',
+        routeKey: 'POST /v1/templates',
+        principal: owner,
+        body: { channel: 'email', name: 'Birthday', subject: 'Happy birthday {{ customer.first_name }}', html: '<p>Hello</p>' },
+      }),
+    );
+    expect(template.status).toBe(201);
+    const templateId = template.body.templateId as string;
+    const missing = await create(owner, { type: 'birthday', name: 'B', content: { templateId: 'no-such-template' } });
+    expect(missing.status).toBe(422);
+    const created = await create(owner, { type: 'birthday', name: 'Templated birthday', content: { templateId } });
+    expect(created.status).toBe(201);
+    const remove = () =>
+      callRoute(
+        templatesHandler,
+        apiEvent({ method: 'DELETE', path: `/v1/templates/${templateId}`, routeKey: 'DELETE /v1/templates/{templateId}', pathParameters: { templateId }, principal: owner }),
+      );
+    const refused = await remove();
+    expect(refused.status).toBe(409);
+    expect(JSON.stringify(refused.body)).toContain(created.body.automationId);
   });
 });
 

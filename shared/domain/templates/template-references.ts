@@ -6,6 +6,7 @@
  * the template; deleting then answers 409 with the references (see deleteTemplate). A campaign created between the
  * check and the delete is not caught; a campaign therefore copies the template's content when it starts sending.
  */
+import { automationsUsingTemplate } from '../automations/store/automation-store';
 import { campaignsUsingTemplate } from '../campaigns/template-usage';
 
 export interface TemplateReference {
@@ -16,7 +17,7 @@ export interface TemplateReference {
 
 export type TemplateReferenceCheck = (tenantId: string, templateId: string) => Promise<TemplateReference[]>;
 
-export const TEMPLATE_REFERENCE_CHECKS: readonly TemplateReferenceCheck[] = [campaignsUsingTemplate];
+export const TEMPLATE_REFERENCE_CHECKS: readonly TemplateReferenceCheck[] = [campaignsUsingTemplate, automationsUsingTemplate];
 
 export async function findTemplateReferences(
   tenantId: string,

@@ -214,3 +214,13 @@ export async function saveCheckpoint(marker: Pick<EnabledMarker, 'tenantId' | 'a
     throw error;
   }
 }
+
+/**
+ * Automations that send a saved template (on or off: one switched off may be switched on again), for the templates'
+ * delete guard (../../templates/template-references.ts).
+ */
+export async function automationsUsingTemplate(tenantId: string, templateId: string): Promise<{ kind: 'automation'; id: string; name: string }[]> {
+  return (await allAutomations(tenantId, true))
+    .filter(({ automation }) => automation.content !== undefined && 'templateId' in automation.content && automation.content.templateId === templateId)
+    .map(({ automation }) => ({ kind: 'automation' as const, id: automation.automationId, name: automation.name }));
+}
