@@ -18,6 +18,7 @@ import { defaultContentFor } from '../../shared/domain/automations/default-templ
 import { localDateOf } from '../../shared/domain/automations/local-time';
 import { automationReaction } from '../../shared/domain/automations/reaction-service';
 import { loadOccurrence } from '../../shared/domain/automations/store/occurrence-store';
+import { loadReentryHistory } from '../../shared/domain/automations/store/reentry-store';
 import type { DomainEvent } from '../../shared/events/domain-events';
 import { startEmulators, type TestEmulators } from '../support/emulators';
 import { apiEvent, callRoute } from '../support/http';
@@ -72,6 +73,8 @@ beforeAll(async () => {
   ids.cat = await newCustomer(owner, { firstName: 'Cat', email: 'cat@birthday.example', birthday: monthDayOf(tomorrow), consent: marketing });
   ids.dan = await newCustomer(owner, { firstName: 'Dan', email: 'dan@repair.example' });
   ids.eve = await newCustomer(owner, { firstName: 'Eve', email: 'eve@appointment.example' });
+  ids.fay = await newCustomer(owner, { firstName: 'Fay', email: 'fay@purchase.example', consent: marketing });
+  ids.gus = await newCustomer(owner, { firstName: 'Gus', email: 'gus@purchase.example' });
 });
 
 afterAll(async () => stack?.stop());
@@ -227,5 +230,47 @@ describe('appointment reminders', () => {
     expect(mail[0]!.subject).toBe('Reminder: your appointment at Demo Jewels');
     expect(await stateOf(cancelled, 60)).toMatchObject({ state: 'skipped' });
     expect(await stateOf(kept, 60)).toMatchObject({ state: 'scheduled' });
+  });
+});
+
+describe('post-purchase with a re-entry policy', () => {
+  it('sends the first purchase its message and skips a second one within the spacing; a refused message gives its place back', async () => {
+    const automationId = await createAutomation({
+      type: 'post_purchase',
+      name: 'Thank you',
+      enabled: true,
+      // Due at the purchase itself (the send hour of its day has always passed by then): handed over at once.
+      timing: { daysAfter: 0, sendHour: 0 },
+      reentry: { minDaysBetween: 30 },
+    });
+    const buy = async (customerId = ids.fay!) => {
+      const created = await call(recordsHandler, 'POST', `/v1/customers/${customerId}/purchases`, '/v1/customers/{customerId}/purchases', {
+        params: { customerId },
+        body: { lines: [{ department: 'pearls', amount: 25_000 }] },
+      });
+      expect(created.status).toBe(201);
+      await consumeDomainEvents(lanes);
+      await deliverPriority(lanes);
+      return created.body.purchaseId as string;
+    };
+    const first = await buy();
+    const second = await buy();
+    expect(await mailTo('fay@purchase.example')).toHaveLength(1);
+    const state = async (purchaseId: string) =>
+      (await loadOccurrence(owner.tenantId, { automationId, customerId: ids.fay!, occurrenceKey: `${automationId}/${ids.fay}/purchase/${purchaseId}` }))?.status;
+    expect(await state(second)).toMatchObject({ state: 'skipped', reason: 'reentry' });
+    await runRunner();
+    expect(await state(first)).toMatchObject({ state: 'sent' });
+    expect((await loadReentryHistory(owner.tenantId, automationId, ids.fay!)).entries.map((entry) => entry.occurrenceKey)).toEqual([
+      `${automationId}/${ids.fay}/purchase/${first}`,
+    ]);
+
+    // Gus has no marketing consent: the pipeline's gate skips his message, and it leaves no mark on his spacing.
+    const refused = await buy(ids.gus!);
+    expect((await loadReentryHistory(owner.tenantId, automationId, ids.gus!)).entries).toHaveLength(1);
+    await runRunner();
+    const gus = await loadOccurrence(owner.tenantId, { automationId, customerId: ids.gus!, occurrenceKey: `${automationId}/${ids.gus}/purchase/${refused}` });
+    expect(gus?.status).toMatchObject({ state: 'skipped', reason: 'no_consent' });
+    expect((await loadReentryHistory(owner.tenantId, automationId, ids.gus!)).entries).toHaveLength(0);
   });
 });

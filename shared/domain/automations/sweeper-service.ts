@@ -20,6 +20,7 @@ import type { LoadedTenant } from './tenant-context-service';
 import { automationSendJob, enqueueAutomationSend } from './store/automation-send';
 import { applyOccurrenceEvent, loadOpenOccurrence, openOccurrencesDueBefore, type OccurrenceRecord } from './store/occurrence-store';
 import { getRecipient, outcomeOfRecipient, resolveStaleSend, withdrawQueuedRecipient } from './store/pipeline-outcome';
+import { loadReentryHistory, stageReentryHistory } from './store/reentry-store';
 import { emptyRunCounts, type RunCounts } from './store/run-store';
 
 /** A claim taken by a worker that has not answered after this is resolved (send workers time out after a minute). */
@@ -87,7 +88,18 @@ async function settleEnqueued(ctx: LoadedTenant, record: OccurrenceRecord, count
   }
   const outcome = outcomeOfRecipient(recipient);
   if (outcome !== undefined) {
-    if ((await apply(outcome)).ok) counts.settled += 1;
+    // Re-entry spacing counts messages that went out: a message the pipeline did not send gives its place back.
+    const wentNowhere = outcome.every((event) => event.type === 'skip' || event.type === 'fail');
+    const policy = ctx.automations.get(occurrence.automationId)?.automation.reentry;
+    const history = wentNowhere && policy ? await loadReentryHistory(ctx.tenantId, occurrence.automationId, occurrence.customerId) : undefined;
+    const ref = { tenantId: ctx.tenantId, automationId: occurrence.automationId, customerId: occurrence.customerId };
+    const settled = await applyOccurrenceEvent(ctx.tenantId, occurrence, record, outcome, {
+      ...write,
+      ...(history && history.entries.some((entry) => entry.occurrenceKey === occurrence.occurrenceKey)
+        ? { alongside: (uow) => stageReentryHistory(uow, ref, history.entries.filter((entry) => entry.occurrenceKey !== occurrence.occurrenceKey), history.version) }
+        : {}),
+    });
+    if (settled.ok) counts.settled += 1;
     return;
   }
   if (recipient.status !== 'queued') return;
