@@ -150,7 +150,7 @@ export const FUNCTIONS = [
     timeoutSeconds: 60,
     memoryMb: 512,
     trigger: { kind: 'scheduled-target' },
-    access: { table: 'readwrite', sendTo: ['sendDispatch'] },
+    access: { table: 'readwrite', sendTo: ['sendDispatch'], sesTenants: true },
   },
   {
     id: 'import-worker',

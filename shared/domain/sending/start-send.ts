@@ -14,10 +14,14 @@ import { newDispatchState, restart } from './dispatch-state';
 import { loadDispatchState, markSendActive, saveDispatchState } from './dispatch-store';
 import { finishedCount } from './send-counters';
 import { sendDispatchMessage } from './send-queues';
+import { ensureSesTenant } from '../sender-identity/ses-tenant-setup';
 
 const MAX_ATTEMPTS = 5;
 
 export async function startCampaignSend(tenantId: string, campaignId: string, now: Date = new Date()): Promise<void> {
+  // Every SendEmail names the jeweller's SES tenant, and SES refuses a tenant that does not exist: set it up (once,
+  // then a single read) before any message can be enqueued.
+  await ensureSesTenant(tenantId, now);
   await markSendActive(tenantId, campaignId, now);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const state = await loadDispatchState(tenantId, campaignId);
