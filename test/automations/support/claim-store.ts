@@ -24,8 +24,8 @@ export interface SentMessage {
 export class ClaimStore {
   readonly records = new Map<string, ClaimRecord>();
   readonly messages: SentMessage[] = [];
-  /** Re-entry history per automation and customer: the messages taken for sending. */
-  readonly reentry = new Map<string, ReentryEntry[]>();
+  /** Re-entry history per automation and customer: the messages taken for sending, versioned for conditional writes. */
+  readonly reentry = new Map<string, { entries: ReentryEntry[]; version: number }>();
   writes = 0;
   failedWrites = 0;
 
@@ -40,6 +40,21 @@ export class ClaimStore {
     }
     const history = [...(current?.history ?? []), { state: result.status.state, at: now }];
     this.records.set(occurrence.occurrenceKey, { occurrence: current?.occurrence ?? occurrence, status: result.status, changedAt: now, history });
+    return true;
+  }
+
+  /**
+   * `start_send` and the re-entry history in one transaction: both conditions hold (the status allows the transition,
+   * the history is still the version read) or neither write happens.
+   */
+  takeForSending(occurrence: Occurrence, history: { key: string; entries: ReentryEntry[]; readVersion: number }, now: number): boolean {
+    if ((this.reentry.get(history.key)?.version ?? 0) !== history.readVersion) {
+      this.writes += 1;
+      this.failedWrites += 1;
+      return false;
+    }
+    if (!this.apply(occurrence, { type: 'start_send' }, now)) return false;
+    this.reentry.set(history.key, { entries: history.entries, version: history.readVersion + 1 });
     return true;
   }
 

@@ -148,6 +148,7 @@ export function* sendOne(world: World, store: ClaimStore, queue: Queue, key: str
   const automation = automationsAt(world, now).find((a) => a.automationId === occurrence.automationId);
   const customer = world.customers.find((c) => c.customerId === occurrence.customerId);
   const reentryKey = `${occurrence.automationId}/${occurrence.customerId}`;
+  const history = store.reentry.get(reentryKey) ?? { entries: [], version: 0 };
   const decision = decideSend({
     status: record.status,
     occurrence,
@@ -156,7 +157,7 @@ export function* sendOne(world: World, store: ClaimStore, queue: Queue, key: str
     staleness: stillValid(occurrence, currentRecordOf(world, occurrence), world.clock.timeZone),
     inAudience: automation !== undefined && customer !== undefined && audienceTest(automation, now, world.clock.timeZone)(customer),
     closedGate: automation !== undefined && world.consent(occurrence.customerId, automation.purpose, now) ? undefined : 'no_consent',
-    reentry: reentryDecision(automation?.reentry, store.reentry.get(reentryKey) ?? [], occurrence),
+    reentry: reentryDecision(automation?.reentry, history.entries, occurrence),
   });
   yield;
   switch (decision.action) {
@@ -172,9 +173,14 @@ export function* sendOne(world: World, store: ClaimStore, queue: Queue, key: str
       store.apply(occurrence, { type: 'skip', reason: decision.reason }, now);
       return;
     case 'send': {
-      // Taking the occurrence and recording the re-entry history are one conditional write.
-      if (!store.apply(occurrence, { type: 'start_send' }, now)) return;
-      store.reentry.set(reentryKey, decision.history);
+      // Taking the occurrence and recording the re-entry history are one transaction, conditional on the status and on
+      // the history version read. A history changed meanwhile (another occurrence of the customer taken) fails it: the
+      // message is handled again and decides afresh.
+      const sameStatus = store.status(key);
+      if (!store.takeForSending(occurrence, { key: reentryKey, entries: decision.history, readVersion: history.version }, now)) {
+        if (store.status(key) === sameStatus) queue.push(key);
+        return;
+      }
       yield;
       if (fault === 'crash_before_call') {
         queue.push(key); // not deleted: SQS hands it out again
@@ -256,20 +262,36 @@ export function handleEvent(world: World, store: ClaimStore, timers: Timers, eve
   }
 }
 
-/** One-time schedules (EventBridge Scheduler `at()`), by occurrence key. */
+/**
+ * What happens to a one-time schedule: it fires on time, never (lost: the sweeper must notice), late, or twice
+ * (a duplicate invocation).
+ */
+export type TimerFate = { kind: 'on_time' } | { kind: 'lost' } | { kind: 'late'; byMs: number } | { kind: 'twice'; gapMs: number };
+
+/** One-time schedules (EventBridge Scheduler `at()`), by occurrence key; deleting one cancels its pending firings. */
 export class Timers {
-  readonly pending = new Map<string, Occurrence>();
+  private readonly firings = new Map<string, { occurrence: Occurrence; at: number[] }>();
+  constructor(private readonly fateOf: () => TimerFate = () => ({ kind: 'on_time' })) {}
   set(occurrence: Occurrence): void {
-    this.pending.set(occurrence.occurrenceKey, occurrence);
+    const due = toMs(occurrence.dueAt);
+    const fate = this.fateOf();
+    const at = fate.kind === 'on_time' ? [due] : fate.kind === 'lost' ? [] : fate.kind === 'late' ? [due + fate.byMs] : [due, due + fate.gapMs];
+    this.firings.set(occurrence.occurrenceKey, { occurrence, at });
   }
   delete(key: string): void {
-    this.pending.delete(key);
+    this.firings.delete(key);
   }
-  /** The schedules due at `now` (removed: ActionAfterCompletion DELETE). */
+  /** The firings due at `now`, each returned once (ActionAfterCompletion DELETE after the last). */
   due(now: number): Occurrence[] {
-    const due = [...this.pending.values()].filter((o) => toMs(o.dueAt) <= now);
-    for (const o of due) this.pending.delete(o.occurrenceKey);
-    return due;
+    const fired: Occurrence[] = [];
+    for (const [key, entry] of this.firings) {
+      while (entry.at.length > 0 && entry.at[0]! <= now) {
+        entry.at.shift();
+        fired.push(entry.occurrence);
+      }
+      if (entry.at.length === 0) this.firings.delete(key);
+    }
+    return fired;
   }
 }
 
