@@ -192,8 +192,31 @@ export class SegmentRun {
   }
 
   private decide(customer: BookCustomer, purchases: CustomerPurchases): Outcome {
+    if (this.ranked.length > 0) {
+      const needed = this.offerToTopN(customer, purchases);
+      if (needed !== null) return needed;
+    }
+    const v = this.bound.test(customer, purchases);
+    if (v === YES) {
+      this.match(customer, purchases);
+      return MATCHED;
+    }
+    if (v === NO) return NOT_MATCHED;
+    if (v === NEEDS_PURCHASES) return this.needPurchases(customer.customerId, purchases);
+    this.pending.set(customer.customerId, { customer, purchases });
+    if (this.pending.size > this.counters.pendingPeak) this.counters.pendingPeak = this.pending.size;
+    return PENDING_OUTCOME;
+  }
+
+  /**
+   * Offers the customer to every top N their score is exact for, and records whether they are a member of each (the
+   * tree asks next). Returns the purchases to read first when a score that could still enter is not exact.
+   */
+  private offerToTopN(customer: BookCustomer, purchases: CustomerPurchases): PurchasesNeeded | null {
     const id = customer.customerId;
-    for (const ranked of this.ranked) {
+    const steps = this.ranked;
+    for (let i = 0; i < steps.length; i += 1) {
+      const ranked = steps[i] as RankedState;
       const ceiling = ranked.leaf.scoreCeiling?.(customer);
       if (ceiling !== undefined && !ranked.top.couldEnter(ceiling, id)) {
         ranked.eligible = NO;
@@ -210,28 +233,22 @@ export class SegmentRun {
       }
       return this.needPurchases(id, purchases);
     }
-    for (const ranked of this.ranked) ranked.current = undefined;
-    for (const ranked of this.ranked) {
+    // While top N change, held customers are tested (settle): membership is then looked up, not taken from `current`.
+    for (let i = 0; i < steps.length; i += 1) (steps[i] as RankedState).current = undefined;
+    for (let i = 0; i < steps.length; i += 1) {
+      const ranked = steps[i] as RankedState;
       ranked.offeredIsMember = false;
       if (ranked.eligible !== YES) continue;
       ranked.offeredIsMember = ranked.top.offer(id, ranked.range.lo);
       const evicted = ranked.top.evicted;
       if (evicted !== null) this.settle(evicted);
     }
-    for (const ranked of this.ranked) {
+    for (let i = 0; i < steps.length; i += 1) {
+      const ranked = steps[i] as RankedState;
       ranked.current = customer;
       ranked.currentIsMember = ranked.offeredIsMember;
     }
-    const v = this.bound.test(customer, purchases);
-    if (v === YES) {
-      this.match(customer, purchases);
-      return MATCHED;
-    }
-    if (v === NO) return NOT_MATCHED;
-    if (v === NEEDS_PURCHASES) return this.needPurchases(id, purchases);
-    this.pending.set(id, { customer, purchases });
-    if (this.pending.size > this.counters.pendingPeak) this.counters.pendingPeak = this.pending.size;
-    return PENDING_OUTCOME;
+    return null;
   }
 
   private needPurchases(customerId: string, purchases: CustomerPurchases): PurchasesNeeded {

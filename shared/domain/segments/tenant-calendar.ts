@@ -113,9 +113,9 @@ export class MonthDayWindow {
 }
 
 /** Age in whole years on `calendar.today`; someone born on 29 February turns a year older on 28 February in other years. */
-export function ageOn(calendar: TenantCalendar, birth: { year: number; month: number; day: number }): number {
-  let birthDay = birth.month * 100 + birth.day;
+export function ageOn(calendar: TenantCalendar, year: number, month: number, day: number): number {
+  let birthDay = month * 100 + day;
   if (birthDay === 229 && !isLeapYear(calendar.year)) birthDay = 228;
   const todayDay = calendar.month * 100 + calendar.day;
-  return calendar.year - birth.year - (todayDay < birthDay ? 1 : 0);
+  return calendar.year - year - (todayDay < birthDay ? 1 : 0);
 }

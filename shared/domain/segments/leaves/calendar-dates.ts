@@ -7,7 +7,7 @@
  */
 import type { BookCustomer } from '../book-customer';
 import type { LeafDefinition, Verdict } from '../leaf-definition';
-import { NO, verdict } from '../leaf-definition';
+import { NO, verdict, YES } from '../leaf-definition';
 import type { LeafRuleOf } from '../rule-schema';
 import { ageOn, MonthDayWindow, type TenantCalendar } from '../tenant-calendar';
 
@@ -40,13 +40,25 @@ function monthDayLeaf(attribute: 'birthday' | 'anniversary', what: string): Leaf
   return {
     attributes: [attribute],
     bind(rule, { calendar }) {
+      const detail = (c: BookCustomer) => describeMonthDay(what, c[attribute]);
+      // A month compares one number: no window table, no call per customer.
+      const month = rule.when === 'this_month' ? calendar.month : rule.when === 'month' ? rule.month : undefined;
+      if (month !== undefined) {
+        return {
+          test: (c): Verdict => {
+            const value = c[attribute];
+            return value !== undefined && value.month === month ? YES : NO;
+          },
+          detail,
+        };
+      }
       const holds = monthDayTest(rule, calendar);
       return {
         test: (c): Verdict => {
           const value = c[attribute];
           return value === undefined ? NO : verdict(holds(value.month, value.day));
         },
-        detail: (c) => describeMonthDay(what, c[attribute]),
+        detail,
       };
     },
   };
@@ -109,7 +121,7 @@ export const age: LeafDefinition<'age'> = {
     const max = rule.max ?? Number.POSITIVE_INFINITY;
     const ageOf = (c: BookCustomer) => {
       const birth = c.birthday;
-      return birth?.year === undefined ? undefined : ageOn(calendar, { year: birth.year, month: birth.month, day: birth.day });
+      return birth?.year === undefined ? undefined : ageOn(calendar, birth.year, birth.month, birth.day);
     };
     return {
       test: (c) => {

@@ -42,10 +42,17 @@ export const tags: LeafDefinition<'tags'> = {
   bind(rule) {
     // Customer tags are stored trimmed and lower case (customer-schema), the rule's are normalised the same way.
     const wanted = new Set(rule.tags);
+    const listed = rule.tags;
     const test =
       rule.match === 'any'
-        ? (customerTags: readonly string[]) => customerTags.some((tag) => wanted.has(tag))
-        : (customerTags: readonly string[]) => rule.tags.every((tag) => customerTags.includes(tag));
+        ? (customerTags: readonly string[]) => {
+            for (let i = 0; i < customerTags.length; i += 1) if (wanted.has(customerTags[i] as string)) return true;
+            return false;
+          }
+        : (customerTags: readonly string[]) => {
+            for (let i = 0; i < listed.length; i += 1) if (!customerTags.includes(listed[i] as string)) return false;
+            return true;
+          };
     return {
       test: (c) => verdict(test(c.tags)),
       detail: (c) => {
@@ -70,12 +77,19 @@ export const categories: LeafDefinition<'categories'> = {
     // Categories keep the case staff typed; compare them without it.
     const normalise = memoisedNormalise();
     const wanted = new Set(rule.categories.map(normaliseForSort));
+    const wantedList = [...wanted];
+    const holdsCategory = (held: readonly string[], category: string) => {
+      for (let i = 0; i < held.length; i += 1) if (normalise(held[i] as string) === category) return true;
+      return false;
+    };
     const test =
       rule.match === 'any'
-        ? (held: readonly string[]) => held.some((category) => wanted.has(normalise(category)))
+        ? (held: readonly string[]) => {
+            for (let i = 0; i < held.length; i += 1) if (wanted.has(normalise(held[i] as string))) return true;
+            return false;
+          }
         : (held: readonly string[]) => {
-            const normal = new Set(held.map(normalise));
-            for (const category of wanted) if (!normal.has(category)) return false;
+            for (let i = 0; i < wantedList.length; i += 1) if (!holdsCategory(held, wantedList[i] as string)) return false;
             return true;
           };
     return {
