@@ -290,7 +290,10 @@ async function runTenant(
     const record = async (stored: StoredAutomation, marker: EnabledMarker, window: InstantWindow | null, dueAt: number | undefined, counts: RunCounts, wasEvaluated: boolean) => {
       const sweepCounts = sweep.get(tenantId)?.get(stored.automation.automationId);
       if (sweepCounts) addCounts(counts, sweepCounts);
-      const reference = dueAt ?? scheduledAt.getTime();
+      // Late is measured from when the messages could first have gone: their send hour, or the switching on when that
+      // came after it (switching on at 15:00 sends today's 10:00 messages at once, and that pass is not late).
+      const enabledAt = stored.automation.enabledAt === undefined ? 0 : toMs(stored.automation.enabledAt);
+      const reference = dueAt === undefined ? scheduledAt.getTime() : Math.max(dueAt, enabledAt);
       // Timing is on the pass's clock (`now`: the real time at its start, or the override's), so a time-travel run
       // reads like the real run it stands for.
       runs.push({
