@@ -67,6 +67,16 @@ describe('localHourInstant: the send hour is local wall time', () => {
     expect(length('2025-06-01', 'Europe/London')).toBe(24);
   });
 
+  it('handles half-hour DST shifts (Lord Howe Island: 02:00 → 02:30 in spring, 02:00 → 01:30 in autumn)', () => {
+    const zone = 'Australia/Lord_Howe';
+    const spring = localHourInstant('2025-10-05', 2, zone);
+    expect(new Date(spring).toISOString()).toBe('2025-10-04T15:30:00.000Z'); // the jump: 02:30 LHDT (+11)
+    expect(localHourOf(spring, zone)).toBe(2);
+    // In autumn 01:30-01:59 repeats; 01:00 and 02:00 each happen once.
+    expect(new Date(localHourInstant('2025-04-06', 1, zone)).toISOString()).toBe('2025-04-05T14:00:00.000Z'); // 01:00 LHDT
+    expect(new Date(localHourInstant('2025-04-06', 2, zone)).toISOString()).toBe('2025-04-05T15:30:00.000Z'); // 02:00 LHST (+10:30)
+  });
+
   it('starts a day whose midnight is skipped at the end of the gap', () => {
     // America/Santiago springs forward at 00:00 → 01:00 (first Sunday of September 2025).
     expect(localHourOf(startOfLocalDay('2025-09-07', 'America/Santiago'), 'America/Santiago')).toBe(1);
