@@ -133,10 +133,27 @@ const DEPARTMENT_STATS = 1;
 const METAL_STATS = 2;
 const DEPARTMENT_METAL_STATS = 3;
 
+/** Months as numbers (year × 12 + month − 1), so a range of months is a range of integers. */
+const monthNumberOfKey = (key: string) => Number(key.slice(0, 4)) * 12 + Number(key.slice(5, 7)) - 1;
+
+/** The UTC month number of a canonical ISO instant (`toISOString()`), or -1 for any other form. */
+function utcMonthNumber(iso: string): number {
+  if (iso.length !== 24 || iso.charCodeAt(23) !== 90 /* Z */) return -1;
+  const digit = (i: number) => iso.charCodeAt(i) - 48;
+  const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const month = digit(5) * 10 + digit(6);
+  return year * 12 + month - 1;
+}
+
 /**
  * A window's spend, prepared once per evaluation: everything that does not depend on the customer (which stats, which
- * month keys, the boundary months and their instants) is resolved here, so `compute` is a loop over the customer's
- * month buckets with string comparisons and no allocation.
+ * month keys, the boundary months and their instants) is resolved here, so `compute` is a loop over month buckets
+ * with string comparisons and no allocation.
+ *
+ * Which buckets: a customer's buckets all lie between the months of their first and last purchase. When the window
+ * holds fewer of those months than the customer has purchases (a short period, a long history), the window's months
+ * are looked up one by one; otherwise the customer's buckets are enumerated and those outside the window skipped.
+ * Both visit every bucket in the window; sums of whole minor units do not depend on the order.
  */
 export class WindowSpend {
   private readonly empty: boolean;
@@ -145,6 +162,9 @@ export class WindowSpend {
   /** Month keys outside [fromKey, toKey] are outside the window ('' and '~' for open ends: every key sorts between). */
   private readonly fromKey: string;
   private readonly toKey: string;
+  /** The window's first and last month as numbers; -1 and +Infinity for open ends. */
+  private readonly fromMonth: number;
+  private readonly toMonth: number;
   /** Neither month bounds nor boundary months: every bucket counts in full. */
   private readonly allMonths: boolean;
   private readonly firstBoundary: BoundaryMonth | null;
@@ -156,6 +176,8 @@ export class WindowSpend {
   private readonly secondBoundaryTo: Instant | null;
   private readonly stats: number;
   private readonly keys: readonly string[];
+  /** Month keys by month number, made once per evaluation as lookups first need them. */
+  private readonly monthKeys = new Map<number, string>();
   /** Whether the last `selected` bucket held a matching purchase (a second result without allocating a pair). */
   private selectedAny = false;
 
@@ -169,6 +191,8 @@ export class WindowSpend {
     this.end = window.end;
     this.fromKey = window.firstMonth ?? '';
     this.toKey = window.lastMonth ?? '~';
+    this.fromMonth = window.firstMonth === null ? -1 : monthNumberOfKey(window.firstMonth);
+    this.toMonth = window.lastMonth === null ? Number.POSITIVE_INFINITY : monthNumberOfKey(window.lastMonth);
     this.allMonths = window.firstMonth === null && window.lastMonth === null && window.boundaries.length === 0;
     this.firstBoundary = window.boundaries[0] ?? null;
     this.secondBoundary = window.boundaries[1] ?? null;
@@ -194,8 +218,10 @@ export class WindowSpend {
     // Most customers did not buy in a recent period at all: their last (or first) purchase says so without a bucket.
     const start = this.start;
     const end = this.end;
-    if (start !== null && (agg.lastPurchaseAt === null || isBefore(agg.lastPurchaseAt, start))) return;
-    if (end !== null && (agg.firstPurchaseAt === null || !isBefore(agg.firstPurchaseAt, end))) return;
+    const firstAt = agg.firstPurchaseAt;
+    const lastAt = agg.lastPurchaseAt;
+    if (start !== null && (lastAt === null || isBefore(lastAt, start))) return;
+    if (end !== null && (firstAt === null || !isBefore(firstAt, end))) return;
     const months = agg.months;
     if (this.allMonths) {
       let sum = 0;
@@ -210,37 +236,73 @@ export class WindowSpend {
       out.mayHaveBought = any;
       return;
     }
-    const fromKey = this.fromKey;
-    const toKey = this.toKey;
-    const first = this.firstBoundary;
-    const second = this.secondBoundary;
-    for (const key in months) {
-      if (key < fromKey || key > toKey) continue;
-      let sum = this.selected(months[key] as MonthBucket);
-      let any = this.selectedAny;
-      if (!any && sum === 0) continue;
-      const boundary = first !== null && first.month === key ? first : second !== null && second.month === key ? second : null;
-      if (boundary !== null) {
-        if (purchases !== undefined) {
-          sum = this.exactBoundary(purchases, boundary);
-          any = this.selectedAny;
-        } else {
-          const inclusion = this.inclusionOf(agg, boundary === first);
-          if (inclusion === OUT) continue;
-          if (inclusion === OPEN) {
-            out.hi += sum;
-            if (any) out.mayHaveBought = true;
-            continue;
-          }
+    // The customer's buckets lie within the months of their first and last purchase in the tenant's zone, which are
+    // the UTC months or next to them (any zone is less than a day from UTC).
+    const firstMonth = firstAt === null ? -1 : utcMonthNumber(firstAt);
+    const lastMonth = lastAt === null ? -1 : utcMonthNumber(lastAt);
+    if (firstMonth >= 0 && lastMonth >= 0) {
+      const from = Math.max(this.fromMonth, firstMonth - 1);
+      const to = Math.min(this.toMonth, lastMonth + 1);
+      if (to - from + 1 <= agg.purchaseCount) {
+        for (let month = from; month <= to; month += 1) {
+          const key = this.monthKey(month);
+          if (Object.hasOwn(months, key)) this.addBucket(agg, key, months[key] as MonthBucket, purchases, out);
         }
-      }
-      out.lo += sum;
-      out.hi += sum;
-      if (any) {
-        out.surelyBought = true;
-        out.mayHaveBought = true;
+        return;
       }
     }
+    const fromKey = this.fromKey;
+    const toKey = this.toKey;
+    for (const key in months) {
+      if (key < fromKey || key > toKey) continue;
+      this.addBucket(agg, key, months[key] as MonthBucket, purchases, out);
+    }
+  }
+
+  /** Adds a bucket in the window: in full, or for a boundary month what the purchase instants (or purchases) allow. */
+  private addBucket(
+    agg: CustomerAggregates,
+    key: string,
+    bucket: MonthBucket,
+    purchases: readonly PurchaseFacts[] | undefined,
+    out: SpendRange,
+  ): void {
+    let sum = this.selected(bucket);
+    let any = this.selectedAny;
+    if (!any && sum === 0) return;
+    const first = this.firstBoundary;
+    const second = this.secondBoundary;
+    const boundary = first !== null && first.month === key ? first : second !== null && second.month === key ? second : null;
+    if (boundary !== null) {
+      if (purchases !== undefined) {
+        sum = this.exactBoundary(purchases, boundary);
+        any = this.selectedAny;
+      } else {
+        const inclusion = this.inclusionOf(agg, boundary === first);
+        if (inclusion === OUT) return;
+        if (inclusion === OPEN) {
+          out.hi += sum;
+          if (any) out.mayHaveBought = true;
+          return;
+        }
+      }
+    }
+    out.lo += sum;
+    out.hi += sum;
+    if (any) {
+      out.surelyBought = true;
+      out.mayHaveBought = true;
+    }
+  }
+
+  private monthKey(month: number): string {
+    let key = this.monthKeys.get(month);
+    if (key === undefined) {
+      const year = Math.floor(month / 12);
+      key = `${String(year).padStart(4, '0')}-${String((month % 12) + 1).padStart(2, '0')}`;
+      this.monthKeys.set(month, key);
+    }
+    return key;
   }
 
   /** The selected part of one bucket: returns the sum, and sets `selectedAny` when a matching purchase is in it. */
