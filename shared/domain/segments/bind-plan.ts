@@ -140,8 +140,8 @@ function allOf(tests: readonly NodeTest[]): NodeTest {
   }
   return (c, p) => {
     let result: Verdict = YES;
-    for (const test of tests) {
-      const v = test(c, p);
+    for (let i = 0; i < tests.length; i += 1) {
+      const v = (tests[i] as NodeTest)(c, p);
       if (v === NO) return NO;
       if (v > result) result = v;
     }
@@ -165,8 +165,8 @@ function anyOf(tests: readonly NodeTest[]): NodeTest {
   }
   return (c, p) => {
     let result: Verdict = NO;
-    for (const test of tests) {
-      const v = test(c, p);
+    for (let i = 0; i < tests.length; i += 1) {
+      const v = (tests[i] as NodeTest)(c, p);
       if (v === YES) return YES;
       if (v > result) result = v;
     }
