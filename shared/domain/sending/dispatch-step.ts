@@ -9,28 +9,17 @@
  * A step for a campaign that is no longer `sending` stops the chain: paused waits for resume (which restarts the
  * dispatch), cancelled is swept by the reconciler's logic right away.
  */
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { env } from '../../config/env';
 import { ProblemError } from '../../http/problem';
 import { logger } from '../../observability/logger';
-import { documentClient } from '../../store/dynamo';
-import { keys, RECIPIENT_SHARDS } from '../../store/keys';
-import type { Campaign } from '../campaigns/campaign';
+import { RECIPIENT_SHARDS } from '../../store/keys';
 import { loadCampaign, readCampaignCounters, type LoadedCampaign } from '../campaigns/campaign-repository';
 import { sendOriginOf } from '../direct-sends/send-origin';
-import { emptyConsentState, type ConsentState } from '../customers/consent';
-import type { BookCustomer } from '../segments/book-customer';
-import { bookFinished, dynamoBookReader, emptyReadStats, streamBook } from '../segments/book-reader';
-import type { SegmentPlan } from '../segments/compile-rule';
-import { evaluateStream } from '../segments/evaluate-stream';
-import { dynamoPurchaseReader } from '../segments/purchase-reader';
-import { evaluationAttributes } from '../segments/segment-evaluation';
-import type { EvaluationContext } from '../segments/segment-run';
 import { loadTenantSettings } from '../tenants/tenant-repository';
 import { resolveAudience, type Audience } from './audience';
-import { decodeFreezeCursors, encodeFreezeCursors, startPass, type DispatchState, type EnqueueCursor } from './dispatch-state';
+import { matchAudienceSlice } from './audience-match';
+import { freezeCandidates } from './freeze';
+import { startPass, type DispatchState, type EnqueueCursor } from './dispatch-state';
 import { loadDispatchState, saveDispatchState } from './dispatch-store';
-import { freezeCandidates, type FreezeCandidate } from './freeze';
 import type { DispatchMessage, SendJob } from './messages';
 import { dispatchWindow, windowAllowance } from './pacing';
 import type { CampaignRecipient } from './recipient';
@@ -67,77 +56,6 @@ export const DISPATCH_DEFAULTS: Omit<DispatchOptions, 'now' | 'accountRate'> = {
 
 export type StepOutcome = 'stale' | 'stopped' | 'continued' | 'finished';
 
-/** What the book index must give for matching and the gates: the rule's attributes, the address and the consent. */
-const GATE_ATTRIBUTES = ['customerId', 'email', 'consent', 'erased'] as const;
-
-function candidateOf(customer: Pick<BookCustomer, 'customerId' | 'email' | 'consent'>): FreezeCandidate {
-  return { customerId: customer.customerId, email: customer.email, consent: customer.consent };
-}
-
-async function manualCandidates(tenantId: string, customerIds: readonly string[]): Promise<FreezeCandidate[]> {
-  const tableName = env.tableName();
-  const found: FreezeCandidate[] = [];
-  for (let i = 0; i < customerIds.length; i += 100) {
-    let pending: Record<string, unknown>[] = customerIds.slice(i, i + 100).map((id) => ({ ...keys.customer(tenantId, id) }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 6) throw new Error('Customer reads stayed unprocessed');
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
-      const result = await documentClient.send(
-        new BatchGetCommand({
-          RequestItems: { [tableName]: { Keys: pending, ProjectionExpression: 'customerId, email, consent, erased', ConsistentRead: true } },
-        }),
-      );
-      for (const item of result.Responses?.[tableName] ?? []) {
-        if (item.erased === true) continue;
-        found.push({
-          customerId: String(item.customerId),
-          email: typeof item.email === 'string' ? item.email : undefined,
-          consent: (item.consent as ConsentState | undefined) ?? emptyConsentState(),
-        });
-      }
-      pending = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
-    }
-  }
-  return found;
-}
-
-async function evaluationContext(tenantId: string, state: DispatchState): Promise<{ context: EvaluationContext; settings: Awaited<ReturnType<typeof loadTenantSettings>> }> {
-  const settings = await loadTenantSettings(tenantId);
-  return { settings, context: { now: new Date(state.evaluatedAt), timeZone: settings.timeZone, currency: settings.currency } };
-}
-
-/** Matches customers of the audience: a slice of the book (stream), the whole of it (whole) or the list (manual). */
-async function matchSlice(
-  campaign: Campaign,
-  state: DispatchState,
-  audience: Audience,
-  context: EvaluationContext,
-  options: DispatchOptions,
-): Promise<{ candidates: FreezeCandidate[]; freezeCursors?: string; finished: boolean }> {
-  const { tenantId } = campaign;
-  if (audience.mode === 'manual') return { candidates: await manualCandidates(tenantId, audience.customerIds), finished: true };
-  const plan: SegmentPlan = audience.plan;
-  const reader = dynamoBookReader(tenantId);
-  const attributes = [...new Set<string>([...evaluationAttributes(plan, false), ...GATE_ATTRIBUTES])];
-  const matched: FreezeCandidate[] = [];
-  const runOptions = { idLimit: 0, onMatch: (customer: BookCustomer) => matched.push(candidateOf(customer)), purchases: dynamoPurchaseReader(tenantId) };
-  if (audience.mode === 'whole') {
-    await evaluateStream(plan, () => streamBook(reader, { attributes }), context, runOptions);
-    return { candidates: matched, finished: true };
-  }
-  const cursors = decodeFreezeCursors(state.freezeCursors, reader.shards);
-  const stats = emptyReadStats();
-  const deadline = Date.now() + options.sliceBudgetMs;
-  const pages = streamBook(reader, {
-    attributes,
-    cursors,
-    stats,
-    shouldStop: () => Date.now() > deadline || stats.customers >= options.sliceMaxCustomers,
-  });
-  await evaluateStream(plan, pages, context, runOptions);
-  return { candidates: matched, freezeCursors: encodeFreezeCursors(cursors), finished: bookFinished(cursors) };
-}
-
 async function freezeStep(loaded: LoadedCampaign, state: DispatchState, options: DispatchOptions): Promise<DispatchState> {
   const now = options.now();
   const campaign = loaded.campaign;
@@ -154,8 +72,13 @@ async function freezeStep(loaded: LoadedCampaign, state: DispatchState, options:
     logger.error('campaign audience or content unavailable: nothing is sent', { tenantId, campaignId, error: error as Error });
     return startPass({ ...routed, audience: 'manual', updatedAt: now.toISOString() }, 0, now);
   }
-  const { context, settings } = await evaluationContext(tenantId, routed);
-  const slice = await matchSlice(campaign, routed, audience, context, options);
+  const settings = await loadTenantSettings(tenantId);
+  const context = { now: new Date(routed.evaluatedAt), timeZone: settings.timeZone, currency: settings.currency };
+  const slice = await matchAudienceSlice(tenantId, audience, context, {
+    freezeCursors: routed.freezeCursors,
+    budgetMs: options.sliceBudgetMs,
+    maxCustomers: options.sliceMaxCustomers,
+  });
   const counters = new CounterDeltas();
   try {
     const tally = await freezeCandidates({ tenantId, campaignId, purpose, settings, now }, slice.candidates, counters);
