@@ -35,11 +35,10 @@ const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1
 function purchaseLine(random: Random, department: Department): PurchaseLine {
   const metal = random.weighted(department.metals);
   const item = random.pick(department.items);
-  // Log-uniform within the department's range: most sales sit at the lower end, a few at the top, as in a real shop.
-  const [low, high] = department.price;
-  const dollars = Math.round(Math.exp(Math.log(low) + random.next() * (Math.log(high) - Math.log(low))));
+  const { low, high } = department.price;
+  const dollars = Math.min(high, Math.max(low, ticketPrice(random, department)));
   // Shop prices end in 0, 5 or 9 dollars.
-  const price = Math.max(department.price[0], Math.round(dollars / 10) * 10 - random.pick([0, 1, 5]));
+  const price = Math.max(low, Math.round(dollars / 10) * 10 - random.pick([0, 1, 5]));
   const quantity = department.department === 'charms' && random.chance(0.2) ? 2 : 1;
   return {
     department: department.department,
@@ -48,6 +47,17 @@ function purchaseLine(random: Random, department: Department): PurchaseLine {
     quantity,
     amount: price * 100 * quantity,
   };
+}
+
+/**
+ * A ticket price drawn log-normally around the department's median (Box-Muller over two draws of the stream): prices
+ * bunch around the typical sale with a long tail of big ones, as a jeweller's till roll does. A log-uniform draw over
+ * the whole range put half of all buyers over $5,000 in one sale.
+ */
+function ticketPrice(random: Random, department: Department): number {
+  const { median, spread } = department.price;
+  const normal = Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
+  return Math.round(median * Math.exp(spread * normal));
 }
 
 const departmentsByWeight = DEPARTMENTS.map((d) => [d, d.weight] as const);

@@ -88,9 +88,14 @@ export const METAL_LABEL: Record<Metal, string> = {
 
 export interface Department {
   department: string;
+  /** Share of sale lines: most of a jeweller's sales are small gifts and repairs, few are rings or diamonds. */
   weight: number;
-  /** Price range in whole dollars. */
-  price: readonly [number, number];
+  /**
+   * Ticket prices in whole dollars (AUD): log-normal around `median` with log-spread `spread`, kept within
+   * `[low, high]`. Medians follow what an Australian independent jeweller rings up (an engagement ring around $3,800,
+   * a charm under $100), so a sale over $5,000 is rare outside engagement rings and diamonds.
+   */
+  price: { readonly low: number; readonly median: number; readonly high: number; readonly spread: number };
   metals: readonly (readonly [Metal, number])[];
   items: readonly string[];
 }
@@ -98,64 +103,64 @@ export interface Department {
 export const DEPARTMENTS: readonly Department[] = [
   {
     department: 'engagement_rings',
-    weight: 7,
-    price: [2800, 24000],
+    weight: 2,
+    price: { low: 1200, median: 3800, high: 30000, spread: 0.55 },
     metals: [['platinum', 35], ['white_gold', 30], ['yellow_gold', 20], ['rose_gold', 15]],
     items: ['solitaire engagement ring', 'halo engagement ring', 'three-stone engagement ring', 'oval cut engagement ring', 'emerald cut engagement ring', 'vintage-style engagement ring'],
   },
   {
     department: 'wedding_bands',
-    weight: 8,
-    price: [650, 4200],
+    weight: 5,
+    price: { low: 300, median: 1100, high: 5000, spread: 0.5 },
     metals: [['platinum', 25], ['white_gold', 25], ['yellow_gold', 25], ['rose_gold', 10], ['titanium', 15]],
     items: ['classic comfort-fit wedding band', 'diamond-set wedding band', 'brushed wedding band', 'curved wedding band', 'eternity band'],
   },
   {
     department: 'diamonds',
-    weight: 4,
-    price: [1800, 32000],
+    weight: 3,
+    price: { low: 500, median: 1800, high: 35000, spread: 0.75 },
     metals: [['none', 60], ['platinum', 20], ['white_gold', 20]],
     items: ['loose round brilliant diamond', 'diamond tennis bracelet', 'diamond stud earrings', 'diamond pendant', 'loose oval diamond'],
   },
   {
     department: 'watches',
     weight: 6,
-    price: [450, 16000],
+    price: { low: 150, median: 650, high: 20000, spread: 0.85 },
     metals: [['none', 40], ['titanium', 25], ['yellow_gold', 15], ['rose_gold', 10], ['silver', 10]],
     items: ["men's automatic watch", "ladies' dress watch", 'chronograph watch', 'dive watch', 'quartz watch'],
   },
   {
     department: 'pearls',
-    weight: 5,
-    price: [280, 5200],
+    weight: 6,
+    price: { low: 90, median: 420, high: 6000, spread: 0.7 },
     metals: [['yellow_gold', 40], ['white_gold', 30], ['silver', 30]],
     items: ['South Sea pearl strand', 'freshwater pearl studs', 'Akoya pearl necklace', 'pearl drop earrings', 'baroque pearl pendant'],
   },
   {
     department: 'charms',
-    weight: 12,
-    price: [45, 320],
+    weight: 20,
+    price: { low: 29, median: 79, high: 350, spread: 0.45 },
     metals: [['silver', 70], ['yellow_gold', 15], ['rose_gold', 15]],
     items: ['heart charm', 'initial charm', 'birthstone charm', 'Sydney Harbour Bridge charm', 'koala charm', 'charm bracelet'],
   },
   {
     department: 'earrings',
-    weight: 10,
-    price: [120, 4800],
+    weight: 16,
+    price: { low: 39, median: 190, high: 4500, spread: 0.75 },
     metals: [['yellow_gold', 30], ['white_gold', 25], ['rose_gold', 15], ['silver', 30]],
     items: ['hoop earrings', 'stud earrings', 'drop earrings', 'huggie earrings', 'sapphire earrings'],
   },
   {
     department: 'necklaces',
-    weight: 10,
-    price: [150, 7800],
+    weight: 14,
+    price: { low: 49, median: 260, high: 8000, spread: 0.8 },
     metals: [['yellow_gold', 35], ['white_gold', 20], ['rose_gold', 15], ['silver', 30]],
     items: ['curb chain necklace', 'locket necklace', 'solitaire pendant', 'tennis necklace', 'bar necklace'],
   },
   {
     department: 'repairs',
-    weight: 9,
-    price: [35, 420],
+    weight: 12,
+    price: { low: 20, median: 75, high: 450, spread: 0.6 },
     metals: [['yellow_gold', 30], ['white_gold', 25], ['platinum', 10], ['silver', 25], ['none', 10]],
     items: ['ring resize', 'chain solder', 'claw re-tip', 'rhodium plating', 'watch battery and reseal', 'pearl re-string'],
   },

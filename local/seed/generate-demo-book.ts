@@ -172,7 +172,7 @@ function demoPurchases(random: Random, clock: DemoClock, customerId: string, sin
   for (let i = 0; i < count; i++) {
     // Recent months are busier than years ago; the first purchase is often the day the customer was added.
     const daysAgo = i === 0 ? sinceDaysAgo : random.chance(0.35) ? random.int(1, Math.min(180, sinceDaysAgo)) : random.int(1, sinceDaysAgo);
-    const lead = random.chance(0.06) ? 'engagement_rings' : undefined;
+    const lead = random.chance(0.015) ? 'engagement_rings' : undefined;
     purchases.push(demoPurchase(random, clock, customerId, pastShopInstant(random, clock, daysAgo, daysAgo), lead));
   }
   return purchases.sort((a, b) => a.purchasedAt.localeCompare(b.purchasedAt));

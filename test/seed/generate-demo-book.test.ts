@@ -4,6 +4,7 @@ import { customerCreateSchema } from '../../shared/domain/customers/customer-sch
 import { REPAIR_STATUSES } from '../../shared/domain/customers/aggregates';
 import { KNOWN_DEPARTMENTS, KNOWN_METALS } from '../../shared/domain/records/catalogue';
 import { COHORTS, generateDemoBook, type DemoBook } from '../../local/seed/generate-demo-book';
+import { DEPARTMENTS } from '../../local/seed/demo-vocabulary';
 
 const ZONE = 'Australia/Sydney';
 const anchor = new Date('2025-03-14T02:00:00Z');
@@ -128,6 +129,31 @@ describe('the demo book generator', () => {
         expect(l.balance).toBeGreaterThanOrEqual(0);
       }
       for (const a of c.appointments) notFuture(a.createdAt);
+    }
+  });
+
+  it('prices sales as an Australian jeweller rings them up: small tickets mostly, a sale over $5,000 rare', () => {
+    const purchases = book.customers.flatMap((x) => x.purchases);
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const linesOf = (department: string) => purchases.flatMap((p) => p.lines.filter((l) => l.department === department).map((l) => l.amount / l.quantity));
+    expect(median(purchases.map((p) => p.total))).toBeGreaterThan(150_00);
+    expect(median(purchases.map((p) => p.total))).toBeLessThan(600_00);
+    expect(median(linesOf('charms'))).toBeLessThan(150_00);
+    expect(median(linesOf('engagement_rings'))).toBeGreaterThan(2_500_00);
+    expect(median(linesOf('engagement_rings'))).toBeLessThan(6_000_00);
+    // The "High value" system segment (one purchase over $5,000) is a small cohort, not half of the buyers.
+    const buyers = book.customers.filter((x) => x.purchases.length > 0);
+    const highValue = buyers.filter((x) => x.purchases.some((p) => p.total > 5_000_00)).length;
+    expect(highValue / buyers.length).toBeGreaterThan(0.03);
+    expect(highValue / buyers.length).toBeLessThan(0.12);
+    // Rings and diamonds still make a VIP: the top tenth of buyers spent several thousand dollars each.
+    const lifetime = buyers.map((x) => x.purchases.reduce((sum, p) => sum + p.total, 0)).sort((a, b) => b - a);
+    expect(lifetime[Math.floor(buyers.length / 10)]!).toBeGreaterThan(3_000_00);
+    for (const department of DEPARTMENTS) {
+      for (const amount of linesOf(department.department)) {
+        expect(amount).toBeGreaterThanOrEqual(department.price.low * 100 - 9_00);
+        expect(amount).toBeLessThanOrEqual(department.price.high * 100);
+      }
     }
   });
 
