@@ -131,7 +131,8 @@ export function demoRepair(random: Random, clock: DemoClock, customerId: string,
 export function repairStatusForAge(random: Random, daysAgo: number): RepairStatus {
   if (daysAgo < 4) return random.weighted([['received', 70], ['in_progress', 30]] as const);
   if (daysAgo < 21) return random.weighted([['in_progress', 50], ['ready', 32], ['cancelled', 5], ['received', 13]] as const);
-  return random.weighted([['collected', 86], ['ready', 6], ['cancelled', 8]] as const);
+  // A few finished jobs wait weeks for their owner: the "ready for pick-up" reminders have someone to go to.
+  return random.weighted([['collected', 89], ['ready', 3], ['cancelled', 8]] as const);
 }
 
 /**

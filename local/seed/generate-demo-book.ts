@@ -182,7 +182,9 @@ function demoRepairs(random: Random, clock: DemoClock, customerId: string, since
   if (inCohort(COHORTS.repairReady, index)) return [demoRepair(random, clock, customerId, random.int(4, 12), 'ready')];
   const count = random.weighted([[0, 78], [1, 18], [2, 4]] as const);
   return Array.from({ length: count }, () => {
-    const daysAgo = random.weighted([[random.int(1, 3), 12], [random.int(4, 20), 23], [random.int(21, Math.max(21, Math.min(900, sinceDaysAgo))), 65]] as const);
+    // Repairs come in all through the years, so only a few of the book's repairs are recent enough to still be in the
+    // workshop: a shop this size has a few dozen jobs on the bench, not one customer in ten.
+    const daysAgo = random.weighted([[random.int(1, 3), 2], [random.int(4, 20), 6], [random.int(21, Math.max(21, Math.min(900, sinceDaysAgo))), 92]] as const);
     return demoRepair(random, clock, customerId, daysAgo, repairStatusForAge(random, daysAgo));
   });
 }

@@ -157,6 +157,12 @@ describe('the demo book generator', () => {
     }
   });
 
+  it('has a few dozen repairs on the bench, not one customer in ten', () => {
+    const active = book.customers.filter((x) => x.repairs.some((r) => ['received', 'in_progress', 'ready'].includes(r.status))).length;
+    expect(active).toBeGreaterThanOrEqual(COHORTS.repairReady.length + 10);
+    expect(active / book.customers.length).toBeLessThan(0.05);
+  });
+
   it('has a realistic consent mix, tags, loyalty tiers and cities', () => {
     const c = book.customers;
     const share = (f: (x: (typeof c)[number]) => boolean) => c.filter(f).length / c.length;
