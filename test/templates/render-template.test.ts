@@ -191,6 +191,16 @@ describe('date filter', () => {
     expect(renderEmail(content, {}, NEW_YORK).html).toBe('2025-12-31 21:30');
   });
 
+  it('without a format, prints the day in the tenant locale, never a made-up time or a UTC offset', () => {
+    // Liquid's default format is "%A, %B %-e, %Y at %-l:%M %P %z": a calendar day came out as "... at 12:00 pm +0000".
+    const content = email({ html: '{{ customer.wedding_date | date }}|{{ customer.last_purchase_date | date }}|{{ customer.birthday | date }}' });
+    expect(renderEmail(content, {}, SYDNEY).html).toBe('2 October 2015|20 November 2024|14 March 2026');
+    expect(renderEmail(content, {}, NEW_YORK).html).toBe('October 2, 2015|November 19, 2024|March 14, 2026');
+    const instant = email({ html: '{{ "2026-01-01T02:30:00Z" | date }}|{{ "2026-01-01T02:30:00Z" | date: "" }}' });
+    expect(renderEmail(instant, {}, SYDNEY).html).toBe('1 January 2026|1 January 2026');
+    expect(renderEmail(instant, {}, NEW_YORK).html).toBe('December 31, 2025|December 31, 2025');
+  });
+
   it('month names follow the tenant country', () => {
     const paris = tenantFormat({ timeZone: 'Europe/Paris', country: 'FR', currency: 'EUR' });
     expect(renderEmail(email({ html: '{{ customer.birthday | date: "%d %B" }}' }), {}, paris).html).toBe('14 mars');
