@@ -63,7 +63,11 @@ export function campaignMetrics(
 ): CampaignMetrics {
   const skipped =
     totals.skippedNoConsent + totals.skippedSuppressed + totals.skippedNoAddress + totals.skippedFrequencyCap;
-  const finished = skipped + totals.sent + totals.failed + totals.unknown + totals.cancelled;
+  // Delivery events are counted one by one as they arrive, a worker's `sent` once per batch: mid-send the delivered
+  // and bounced emails can be ahead of `sent`. Each of them was sent, so `sent` never reads lower (a rate above 1
+  // would be nonsense); once the campaign settles, `sent` is the exact tally and this changes nothing.
+  const sent = Math.max(totals.sent, totals.delivered + totals.bounced);
+  const finished = skipped + sent + totals.failed + totals.unknown + totals.cancelled;
   return {
     campaignId: campaign.campaignId,
     status: campaign.status,
@@ -76,7 +80,7 @@ export function campaignMetrics(
         noAddress: totals.skippedNoAddress,
         frequencyCap: totals.skippedFrequencyCap,
       },
-      sent: totals.sent,
+      sent,
       failed: totals.failed,
       unknown: totals.unknown,
       cancelled: totals.cancelled,
@@ -89,9 +93,9 @@ export function campaignMetrics(
     bounced: totals.bounced,
     complained: totals.complained,
     rates: {
-      delivery: ratio(totals.delivered, totals.sent),
-      bounce: ratio(totals.bounced, totals.sent),
-      complaint: ratio(totals.complained, totals.sent),
+      delivery: ratio(totals.delivered, sent),
+      bounce: ratio(totals.bounced, sent),
+      complaint: ratio(totals.complained, sent),
       open: ratio(totals.openedUnique, totals.delivered),
       click: ratio(totals.clickedUnique, totals.delivered),
       unsubscribe: ratio(totals.unsubscribed, totals.delivered),
