@@ -26,6 +26,7 @@ describe('the sender’s decision', () => {
     automationOn: true,
     staleness: undefined,
     inAudience: true,
+    marketingHeld: false,
     closedGate: undefined,
     reentry: { allowed: true, history: [{ occurrenceKey: occurrence!.occurrenceKey, dueAt: occurrence!.dueAt }] },
     ...overrides,
@@ -56,6 +57,26 @@ describe('the sender’s decision', () => {
     expect(decideSend(facts({ inAudience: false, closedGate: 'no_consent', reentry: conflict }))).toEqual({ action: 'skip', reason: 'not_in_audience' });
     expect(decideSend(facts({ closedGate: 'no_consent', reentry: conflict }))).toEqual({ action: 'skip', reason: 'no_consent' });
     expect(decideSend(facts({ reentry: conflict }))).toEqual({ action: 'skip', reason: 'reentry' });
+  });
+
+  it('holds a marketing occurrence while the reputation guard holds marketing: after the automation’s own skips, before the gates and re-entry', () => {
+    const conflict = { allowed: false as const, conflictsWith: { occurrenceKey: 'x', dueAt: occurrence!.dueAt } };
+    const claimed: OutcomeStatus = { state: 'claimed', retries: 0 };
+    expect(decideSend(facts({ status: claimed, marketingHeld: true, closedGate: 'no_consent', reentry: conflict }))).toEqual({ action: 'hold' });
+    expect(decideSend(facts({ status: claimed, marketingHeld: true, inAudience: false }))).toEqual({ action: 'skip', reason: 'not_in_audience' });
+    expect(decideSend(facts({ status: claimed, marketingHeld: true, automationOn: false }))).toEqual({ action: 'skip', reason: 'automation_off' });
+    // Held or not, nothing early.
+    expect(decideSend(facts({ status: claimed, marketingHeld: true, now: due - 1 }))).toEqual({ action: 'wait', until: occurrence!.dueAt });
+  });
+
+  it('a held occurrence that stops being worth sending is missed with reason reputation_hold; one never held is send_late', () => {
+    const held: OutcomeStatus = { state: 'claimed', retries: 0, heldSince: '2026-03-13T23:10:00.000Z' };
+    expect(decideSend(facts({ status: held, now: until, marketingHeld: true }))).toMatchObject({ action: 'miss', reason: 'reputation_hold' });
+    // Acknowledged just before expiry, found after it: still the hold's doing.
+    expect(decideSend(facts({ status: held, now: until, marketingHeld: false }))).toMatchObject({ action: 'miss', reason: 'reputation_hold' });
+    expect(decideSend(facts({ status: { state: 'claimed', retries: 0 }, now: until }))).toMatchObject({ action: 'miss', reason: 'send_late' });
+    // Acknowledged while still timely: sent.
+    expect(decideSend(facts({ status: held, now: until - 1, marketingHeld: false })).action).toBe('send');
   });
 });
 
@@ -106,6 +127,9 @@ describe('the sweeper', () => {
     for (const state of ['claimed', 'enqueued'] as const) {
       expect(sweepDecision({ state, retries: 0 }, occurrence!, at(due), due + queueStaleMs)).toEqual({ action: 'enqueue_again' });
       expect(sweepDecision({ state, retries: 0 }, occurrence!, at(due), until)).toMatchObject({ action: 'miss', reason: 'send_late' });
+      expect(sweepDecision({ state, retries: 0, heldSince: at(due) }, occurrence!, at(due), until)).toMatchObject({ action: 'miss', reason: 'reputation_hold' });
+      // A held claim is taken again every pass (the hold may have been acknowledged).
+      expect(sweepDecision({ state, retries: 0, heldSince: at(due) }, occurrence!, at(due), due + queueStaleMs)).toEqual({ action: 'enqueue_again' });
     }
   });
 

@@ -71,6 +71,7 @@ export const runCountsSchema = z
     skipped: z.record(z.string(), z.number().int()),
     missed: z.number().int(),
     failed: z.number().int(),
+    held: z.number().int().describe('Marketing occurrences held by the reputation guard (sent once acknowledged, if still timely)'),
     settled: z.number().int(),
   })
   .meta({ id: 'AutomationRunCounts' });

@@ -4,8 +4,11 @@
  *  1. claim it: a conditional write (absent or `scheduled` → `claimed`); whoever loses the race stops here;
  *  2. decide, with the core's `decideSend` on what was just read: the automation still on, the record it is about
  *     re-read (`stillValid`: an appointment moved, a repair collected), the audience, the re-entry policy, and the
- *     timing (an occurrence no longer worth sending is `missed`). The pipeline's own gates (consent for the purpose,
- *     address, suppression, frequency cap) are applied by its send worker on fresh data, so they are not repeated;
+ *     timing (an occurrence no longer worth sending is `missed`), and for marketing the reputation guard: while it
+ *     holds the tenant's marketing the occurrence stays claimed, marked `heldSince`, and the sweeper's next look after
+ *     the acknowledgement hands it over (or records it `missed: reputation_hold` once no longer worth sending). The
+ *     pipeline's own gates (consent for the purpose, address, suppression, frequency cap) are applied by its send
+ *     worker on fresh data, so they are not repeated;
  *  3. hand over: one transaction moves the claim to `enqueued` and writes the pipeline's send (./store/automation-send.ts)
  *     and the re-entry history; only then is the send job put on the queue. A crash between the transaction and the
  *     queue leaves an `enqueued` occurrence whose recipient is still queued: the sweeper enqueues its job again, and
@@ -39,7 +42,7 @@ import {
   type FrozenAutomationContent,
 } from './store/automation-send';
 import { readCurrentRecord } from './store/current-record';
-import { applyOccurrenceEvent, loadOccurrence, type OccurrenceRecord } from './store/occurrence-store';
+import { applyOccurrenceEvent, loadOccurrence, markHeld, type OccurrenceRecord } from './store/occurrence-store';
 import { loadReentryHistory, stageReentryHistory } from './store/reentry-store';
 
 /** What one runner pass (or one event) knows about the tenant it works for. */
@@ -51,6 +54,8 @@ export interface TenantContext {
   readonly book: BookPort;
   /** Occurrences due up to this long from now are handed over now, their jobs delayed until due. */
   readonly lookaheadMs: number;
+  /** Whether the reputation guard holds the tenant's marketing now (asked only for marketing automations). */
+  marketingHeld(): Promise<boolean>;
   /** The automation's audience test, prepared once per context. */
   audience(stored: StoredAutomation): Promise<AudienceCheck>;
 }
@@ -66,6 +71,8 @@ export type HandoverResult =
   | { kind: 'skipped'; reason: string }
   | { kind: 'missed'; reason: string }
   | { kind: 'failed'; reason: string }
+  /** Marketing held by the reputation guard: stays claimed, handed over by a later pass once acknowledged. */
+  | { kind: 'held' }
   /** Claimed, not due yet: handed over by a later pass. */
   | { kind: 'waiting' }
   /** Another writer has it (or it is finished): nothing done. */
@@ -160,7 +167,10 @@ export async function handOver(
   const due = toMs(occurrence.dueAt);
   // Within the look-ahead the message is delivered at its due instant: decide as of then.
   const decisionNow = due > now && due - now <= ctx.lookaheadMs ? due : now;
-  const facts = await gatherFacts(ctx, stored, occurrence, fresh);
+  const [facts, marketingHeld] = await Promise.all([
+    gatherFacts(ctx, stored, occurrence, fresh),
+    stored?.automation.purpose === 'marketing' ? ctx.marketingHeld() : Promise.resolve(false),
+  ]);
   const decision = decideSend({
     status: claim.status,
     occurrence,
@@ -168,6 +178,7 @@ export async function handOver(
     automationOn: stored?.automation.enabled === true,
     staleness: facts.staleness,
     inAudience: facts.inAudience,
+    marketingHeld,
     closedGate: undefined,
     reentry: facts.reentry,
   });
@@ -177,6 +188,8 @@ export async function handOver(
       return { kind: 'taken' };
     case 'wait':
       return { kind: 'waiting' };
+    case 'hold':
+      return (await markHeld(ctx.tenantId, claim, ctx.now)) ? { kind: 'held' } : { kind: 'taken' };
     case 'miss': {
       const moved = await apply(claim, { type: 'miss', reason: decision.reason, detail: decision.detail });
       return moved.ok ? { kind: 'missed', reason: decision.reason } : { kind: 'taken' };

@@ -36,7 +36,7 @@ export const isTerminal = (state: OutcomeState): state is TerminalState => (TERM
 export const mayHaveSent = (state: OutcomeState) => state === 'sent' || state === 'unknown';
 
 /** Why an occurrence was missed: it stopped being worth sending before it could be sent. */
-export const MISSED_REASONS = ['runner_gap', 'schedule_late', 'send_late'] as const;
+export const MISSED_REASONS = ['runner_gap', 'schedule_late', 'send_late', 'reputation_hold'] as const;
 export type MissedReason = (typeof MISSED_REASONS)[number];
 
 export interface OutcomeStatus {
@@ -49,6 +49,13 @@ export interface OutcomeStatus {
   detail?: string;
   /** sent: the provider's message id. */
   messageId?: string;
+  /**
+   * claimed: when a marketing occurrence was first held because the reputation guard holds the tenant's marketing
+   * (../engagement/reputation-guard.ts). It stays claimed and is handed over once the hold is acknowledged; if it
+   * stops being worth sending first, it is `missed` with reason `reputation_hold`. Not a state of its own: the hold
+   * changes nothing the state machine orders, and a transition drops the mark.
+   */
+  heldSince?: string;
 }
 
 export type OutcomeEvent =

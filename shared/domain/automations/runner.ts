@@ -201,6 +201,7 @@ function addCounts(into: RunCounts, from: RunCounts): RunCounts {
   into.alreadyHandled += from.alreadyHandled;
   into.missed += from.missed;
   into.failed += from.failed;
+  into.held += from.held;
   into.settled += from.settled;
   for (const [reason, count] of Object.entries(from.skipped)) into.skipped[reason] = (into.skipped[reason] ?? 0) + count;
   return into;

@@ -3,7 +3,9 @@
  * start); it repairs what a crash or a lost message left behind, never sends by itself:
  *  - `scheduled` past its due moment (the one-time schedule did not fire): claim and enqueue it, or record it missed;
  *  - `claimed` or `enqueued` for longer than a queue round trip (a runner died between claim and enqueue, a message
- *    was lost): enqueue it again (a duplicate message is harmless: only one worker can take it), or record it missed;
+ *    was lost, or the reputation guard holds it): enqueue it again (a duplicate message is harmless: only one worker
+ *    can take it; a held one is held again until the hold is acknowledged), or record it missed (`reputation_hold`
+ *    when it was held);
  *  - `sending` for longer than a worker can live: the provider call has no known answer, so `unknown`, never resent.
  */
 import { expiryPhrase } from './catch-up';
@@ -55,7 +57,10 @@ export function sweepDecision(
     case 'claimed':
     case 'enqueued':
       if (idle < thresholds.queueStaleMs) return { action: 'none' };
-      return expired ? missed('send_late', `${status.state} but never taken for sending`) : { action: 'enqueue_again' };
+      if (!expired) return { action: 'enqueue_again' };
+      return status.heldSince !== undefined
+        ? missed('reputation_hold', `held by the reputation guard since ${status.heldSince}`)
+        : missed('send_late', `${status.state} but never taken for sending`);
     case 'sending':
       return idle < thresholds.sendingStaleMs ? { action: 'none' } : { action: 'unknown' };
     default:

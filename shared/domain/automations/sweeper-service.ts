@@ -63,6 +63,9 @@ export function countHandover(counts: RunCounts, result: HandoverResult): void {
     case 'taken':
       counts.alreadyHandled += 1;
       return;
+    case 'held':
+      counts.held += 1;
+      return;
     case 'waiting':
       return;
   }

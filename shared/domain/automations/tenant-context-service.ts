@@ -3,6 +3,7 @@
  * its settings and clock, its automations, the book, and each automation's audience test (prepared once, lazily: most
  * passes never need one).
  */
+import { marketingHold } from '../engagement/reputation-guard';
 import type { EvaluationContext } from '../segments/segment-run';
 import { loadTenantSettings } from '../tenants/tenant-repository';
 import { tenantClockOf, type TenantContext } from './handover-service';
@@ -19,6 +20,8 @@ export interface TenantContextOptions {
   readonly now: Date;
   readonly lookaheadMs: number;
   readonly book?: (tenantId: string) => BookPort;
+  /** The reputation guard's question; the guard's own (cached per container) unless a test injects one. */
+  readonly marketingHeld?: (tenantId: string) => Promise<boolean>;
 }
 
 export async function loadTenantContext(tenantId: string, options: TenantContextOptions): Promise<LoadedTenant> {
@@ -33,6 +36,7 @@ export async function loadTenantContext(tenantId: string, options: TenantContext
     now: options.now,
     book,
     lookaheadMs: options.lookaheadMs,
+    marketingHeld: () => (options.marketingHeld ?? marketingHold)(tenantId),
     automations: new Map(automations.map((stored) => [stored.automation.automationId, stored])),
     audience(stored) {
       const id = stored.automation.automationId;

@@ -156,6 +156,8 @@ export function* sendOne(world: World, store: ClaimStore, queue: Queue, key: str
     automationOn: automation?.enabled === true,
     staleness: stillValid(occurrence, currentRecordOf(world, occurrence), world.clock.timeZone),
     inAudience: automation !== undefined && customer !== undefined && audienceTest(automation, now, world.clock.timeZone)(customer),
+    // Holds are tested in decisions.test.ts and over the emulators (test/automations-runner/reputation-hold.test.ts).
+    marketingHeld: false,
     closedGate: automation !== undefined && world.consent(occurrence.customerId, automation.purpose, now) ? undefined : 'no_consent',
     reentry: reentryDecision(automation?.reentry, history.entries, occurrence),
   });
@@ -164,6 +166,7 @@ export function* sendOne(world: World, store: ClaimStore, queue: Queue, key: str
     case 'drop':
       return;
     case 'wait':
+    case 'hold':
       queue.push(key);
       return;
     case 'miss':

@@ -11,7 +11,7 @@
  *  - the automation's daily outcome counters (`keys.automationDayStats`), added to when an outcome is final: the
  *    API's 30-day counts are a query of at most 31 small items.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../../config/env';
 import { documentClient } from '../../../store/dynamo';
 import { keys, OPEN_OCCURRENCE_SHARDS } from '../../../store/keys';
@@ -50,6 +50,7 @@ function recordFromItem(item: Record<string, unknown>): OccurrenceRecord {
   if (typeof item.reason === 'string') status.reason = item.reason;
   if (typeof item.detail === 'string') status.detail = item.detail;
   if (typeof item.messageId === 'string') status.messageId = item.messageId;
+  if (typeof item.heldSince === 'string') status.heldSince = item.heldSince;
   return {
     tenantId: String(item.tenantId),
     occurrence: item.occurrence as Occurrence,
@@ -176,6 +177,31 @@ export async function applyOccurrenceEvent(
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     return { ok: false, current: await loadOccurrence(tenantId, record.occurrence) };
+  }
+}
+
+/**
+ * Marks a claimed occurrence as held by the reputation guard (`heldSince`, kept from the first hold). Not a
+ * transition: state, `retries` and `changedAt` stay, so the sweeper keeps finding it idle and takes it again each
+ * pass. Conditional on the state and round just read; false when another writer moved it meanwhile.
+ */
+export async function markHeld(tenantId: string, record: OccurrenceRecord, now: Date): Promise<boolean> {
+  if (record.status.state !== 'claimed') return false;
+  try {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: env.tableName(),
+        Key: claimKey(tenantId, record.occurrence),
+        UpdateExpression: 'SET heldSince = if_not_exists(heldSince, :at)',
+        ConditionExpression: '#state = :claimed AND retries = :retries',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':at': now.toISOString(), ':claimed': 'claimed', ':retries': record.status.retries },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return false;
   }
 }
 

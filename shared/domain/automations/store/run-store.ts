@@ -23,6 +23,8 @@ export interface RunCounts {
   skipped: Record<string, number>;
   missed: number;
   failed: number;
+  /** Marketing occurrences the reputation guard holds (claimed, handed over once the hold is acknowledged). */
+  held: number;
   /** Pipeline outcomes copied onto occurrences by the sweeper in this pass. */
   settled: number;
 }
@@ -35,6 +37,7 @@ export const emptyRunCounts = (): RunCounts => ({
   skipped: {},
   missed: 0,
   failed: 0,
+  held: 0,
   settled: 0,
 });
 
@@ -75,7 +78,9 @@ export async function putRun(tenantId: string, run: AutomationRun): Promise<void
 
 function runFromItem(item: Record<string, unknown>): AutomationRun {
   const { pk: _pk, sk: _sk, type: _type, expiresAt: _expiresAt, ...run } = item;
-  return run as unknown as AutomationRun;
+  const stored = run as unknown as AutomationRun;
+  // Records written before a count existed read it as 0.
+  return { ...stored, counts: { ...emptyRunCounts(), ...stored.counts } };
 }
 
 /** Runs of an automation, newest first. */
