@@ -40,7 +40,8 @@ export interface FunctionSpec {
     | { kind: 'scheduled-target' }
     /**
      * A rule on the default event bus (asynchronous invocation: Lambda retries a failed event). For `aws.ses` events the
-     * CDK app also matches the stage's configuration set, so a stage only sees its own mail's events.
+     * CDK app also matches the stage's configuration set, so a stage only sees its own mail's events. An event still
+     * failing, or one EventBridge could not deliver, lands in the function's dead-letter queue (infra/engagement.ts).
      */
     | { kind: 'eventbridge'; description: string; pattern: { readonly source: readonly string[]; readonly detailType: readonly string[] } };
   /** npm packages whose files the function reads at run time (not just imports): copied into the bundle's node_modules. */

@@ -155,6 +155,10 @@ describe('functions', () => {
       .filter((statement) => asArray(statement.Action).includes('sqs:SendMessage'))
       .flatMap((statement) => asArray(statement.Resource));
     const expected = (spec.access.sendTo ?? []).map((queueId) => ({ 'Fn::GetAtt': [queueOf(queueId)[0], 'Arn'] }));
+    // An eventbridge trigger brings the function's on-failure destination, its own DLQ (infra/engagement.ts).
+    if (spec.trigger.kind === 'eventbridge') {
+      expected.push({ 'Fn::GetAtt': [single('AWS::SQS::Queue', { QueueName: `facet-${STAGE}-${spec.id}-dlq` })[0], 'Arn'] });
+    }
     expect(sendResources).toEqual(expect.arrayContaining(expected));
     expect(sendResources).toHaveLength(expected.length);
   });
