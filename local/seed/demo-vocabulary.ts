@@ -183,10 +183,11 @@ export const TAGS = [
 
 export const CATEGORIES = ['Bridal', 'Collector', 'Gift buyer', 'Repairs only', 'Trade'] as const;
 
+/** Spelled as the POS shows them, since `{{ customer.loyalty_tier }}` prints them in emails ("your Gold benefits"). */
 export const LOYALTY_TIERS = [
-  ['silver', 60],
-  ['gold', 30],
-  ['platinum', 10],
+  ['Silver', 60],
+  ['Gold', 30],
+  ['Platinum', 10],
 ] as const;
 
 export const REFUND_REASONS = ['Changed mind', 'Wrong size', 'Faulty clasp', 'Duplicate gift', 'Price adjustment'] as const;

@@ -237,7 +237,7 @@ function withPurchaseTraits(random: Random, clock: DemoClock, draft: PersonDraft
   profile.categories = [...categories].sort();
 
   if (purchases.length > 0 && random.chance(spent > 5_000_00 ? 0.6 : 0.3)) {
-    const tier = spent > 20_000_00 ? 'platinum' : spent > 6_000_00 ? 'gold' : random.weighted(LOYALTY_TIERS);
+    const tier = spent > 20_000_00 ? 'Platinum' : spent > 6_000_00 ? 'Gold' : random.weighted(LOYALTY_TIERS);
     const joined = purchases[random.int(0, purchases.length - 1)]!.purchasedAt;
     profile.loyalty = { member: true, tier, joinedAt: joined.slice(0, 10) };
   }

@@ -170,7 +170,8 @@ describe('the demo book generator', () => {
     expect(share((x) => x.profile.consent?.email?.marketing === 'withdrawn')).toBeGreaterThan(0.05);
     expect(share((x) => x.profile.consent?.sms?.marketing === 'granted')).toBeGreaterThan(0.15);
     expect(share((x) => x.profile.loyalty.member)).toBeGreaterThan(0.15);
-    expect(new Set(c.map((x) => x.profile.loyalty.tier).filter(Boolean))).toEqual(new Set(['silver', 'gold', 'platinum']));
+    // Capitalised as a POS shows them: templates print the tier as stored ("Tier: Gold", as the preview's sample).
+    expect(new Set(c.map((x) => x.profile.loyalty.tier).filter(Boolean))).toEqual(new Set(['Silver', 'Gold', 'Platinum']));
     expect(share((x) => x.profile.tags.length > 0)).toBeGreaterThan(0.4);
     expect(share((x) => x.profile.weddingDate !== undefined)).toBeGreaterThan(0.15);
     expect(share((x) => x.profile.anniversary !== undefined)).toBeGreaterThan(0.05);
