@@ -121,6 +121,39 @@ describe('opens and clicks', () => {
     expect(milestones).toEqual(['delivered', 'clicked']);
   });
 
+  it('a click without a pixel counts its implied open in the total as well: the total is never below the unique opens', () => {
+    const { state, counters } = fold([{ kind: 'click', at: at(30), machine: false }]);
+    expect(counters).toEqual({ clickedTotal: 1, clickedUnique: 1, openedUnique: 1, openedTotal: 1, delivered: 1 });
+    // The recipient's own count stays the pixels loaded.
+    expect(state).toMatchObject({ opens: 0, clicks: 1, firstOpenAt: at(30) });
+  });
+
+  it('opens and clicks count the same whatever order they arrive in, and no total is ever below its unique figure', () => {
+    const interaction = fc.record({
+      kind: fc.constantFrom('open' as const, 'click' as const),
+      at: fc.integer({ min: 0, max: 59 }).map(at),
+      machine: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(interaction, { minLength: 1, maxLength: 10 }), fc.integer({ min: 0, max: 2 ** 31 }), (signals, seed) => {
+        const shuffled = fc.sample(fc.shuffledSubarray(signals, { minLength: signals.length }), { seed, numRuns: 1 })[0]!;
+        const a = fold(signals);
+        expect(fold(shuffled).counters).toEqual(a.counters);
+        for (let end = 1; end <= shuffled.length; end++) {
+          const { counters } = fold(shuffled.slice(0, end));
+          expect(counters.openedTotal ?? 0).toBeGreaterThanOrEqual(counters.openedUnique ?? 0);
+          expect(counters.clickedTotal ?? 0).toBeGreaterThanOrEqual(counters.clickedUnique ?? 0);
+        }
+        const pixels = signals.filter((s) => s.kind === 'open').length;
+        const humanPixel = signals.some((s) => s.kind === 'open' && !s.machine);
+        const humanClick = signals.some((s) => s.kind === 'click' && !s.machine);
+        expect(a.counters.openedTotal ?? 0).toBe(pixels + (humanClick && !humanPixel ? 1 : 0));
+        expect(a.counters.openedUnique ?? 0).toBe(humanPixel || humanClick ? 1 : 0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('an open that arrives before the Delivery event counts the delivery once', () => {
     const { counters, state } = fold([
       { kind: 'open', at: at(10), machine: false },

@@ -55,7 +55,10 @@ export interface RecipientEngagement {
   readonly renderingFailedAt?: string;
   readonly bouncedAt?: string;
   readonly complainedAt?: string;
-  /** Every open, machine ones included (the `opened.total` metric). */
+  /**
+   * Every open pixel loaded, machine ones included. The `opened.total` metric counts these plus, for a person who
+   * clicked but never loaded the pixel (images blocked), the open their click implies.
+   */
   readonly opens: number;
   readonly machineOpens: number;
   /** First and latest opens by a person (machine opens excluded): unique opens and attribution read these. */
@@ -212,8 +215,12 @@ export function planEngagement(current: RecipientEngagement, signal: EngagementS
     case 'open':
     case 'click': {
       const isOpen = signal.kind === 'open';
+      // The first pixel a person loads after their click already counted as an open stands for that open, so the
+      // opens total is the same whichever came first, and never below the unique opens.
+      const replacesInferredOpen =
+        isOpen && !signal.machine && current.firstOpenAt !== undefined && current.opens === current.machineOpens;
       plan.bump(isOpen ? 'opens' : 'clicks');
-      plan.count(isOpen ? 'openedTotal' : 'clickedTotal');
+      if (!replacesInferredOpen) plan.count(isOpen ? 'openedTotal' : 'clickedTotal');
       plan.proveDelivery(signal.at);
       if (signal.machine) {
         plan.bump(isOpen ? 'machineOpens' : 'machineClicks');
@@ -223,8 +230,12 @@ export function planEngagement(current: RecipientEngagement, signal: EngagementS
         plan.count(isOpen ? 'openedUnique' : 'clickedUnique');
         plan.milestones.push({ status: isOpen ? 'opened' : 'clicked', at: signal.at });
       }
-      // Images are often blocked: a person who clicked has read the message, so the click is also their unique open.
-      if (!isOpen && plan.human('firstOpenAt', 'lastOpenAt', signal.at)) plan.count('openedUnique');
+      // Images are often blocked: a person who clicked has read the message, so the click is also their open, unique
+      // and in the total (`opens` on the recipient stays the pixels actually loaded).
+      if (!isOpen && plan.human('firstOpenAt', 'lastOpenAt', signal.at)) {
+        plan.count('openedUnique');
+        plan.count('openedTotal');
+      }
       break;
     }
     default: {
