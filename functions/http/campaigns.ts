@@ -1,5 +1,6 @@
 import {
   campaignMetricsRoute,
+  campaignRecipientsRoute,
   cancelCampaignRoute,
   copyCampaignRoute,
   createCampaignRoute,
@@ -23,6 +24,7 @@ import { defaultLifecycleDeps } from '../../shared/domain/campaigns/default-deps
 import { campaignListFilter } from '../../shared/domain/campaigns/list-filter';
 import { loadTenantSettings } from '../../shared/domain/tenants/tenant-repository';
 import { sendCampaignTest, sesEmailSender, type TestSendDeps } from '../../shared/domain/direct-sends/test-send';
+import { listRecipientResults } from '../../shared/domain/sending/recipient-results';
 import { withIdempotency } from '../../shared/http/idempotency';
 import { httpHandler, implement } from '../../shared/http/handler';
 import { problems } from '../../shared/http/problem';
@@ -102,6 +104,10 @@ export function campaignsApi(deps: LifecycleDeps, testSendDeps: Pick<TestSendDep
       const campaign = await existingCampaign(principal.tenantId, params.campaignId);
       const totals = await readCampaignCounters(principal.tenantId, params.campaignId);
       return { status: 200, body: campaignMetrics(campaign, totals) };
+    }),
+    implement(campaignRecipientsRoute, async ({ params, query }, principal) => {
+      await existingCampaign(principal.tenantId, params.campaignId);
+      return { status: 200, body: await listRecipientResults(principal.tenantId, params.campaignId, query) };
     }),
   ]);
 }

@@ -11,6 +11,8 @@ import { defaultLifecycleDeps } from '../../shared/domain/campaigns/default-deps
 import { listSegmentReferences } from '../../shared/domain/segments/segment-references';
 import { createTemplate } from '../../shared/domain/templates/template-repository';
 import { templateCreateSchema } from '../../shared/domain/templates/template-schema';
+import type { CampaignRecipient } from '../../shared/domain/sending/recipient';
+import { freezeRecipient } from '../../shared/domain/sending/recipient-store';
 import { documentClient } from '../../shared/store/dynamo';
 import { keys } from '../../shared/store/keys';
 import { apiEvent, callRoute } from '../support/http';
@@ -332,6 +334,27 @@ describe('metrics', () => {
     expect(metrics.delivered).toBe(4);
     expect(metrics.opened).toEqual({ unique: 1, total: 3 });
     expect(metrics.rates).toMatchObject({ delivery: 1, open: 0.25 });
+  });
+});
+
+describe('per-recipient results', () => {
+  it('lists who was sent, skipped (and why) or is still queued, a page at a time; 404 for another tenant', async () => {
+    const campaignId = await draftId();
+    const frozenAt = h.clock.now().toISOString();
+    const recipient = (customerId: string, rest: Partial<CampaignRecipient>): CampaignRecipient => ({ tenantId, campaignId, customerId, status: 'queued', frozenAt, ...rest });
+    await freezeRecipient(recipient('c-sent', { status: 'sent', messageId: 'ses-1', claimedAt: frozenAt, finishedAt: frozenAt }));
+    await freezeRecipient(recipient('c-no-consent', { status: 'skipped', reason: 'no_consent', skipReason: 'no_consent', finishedAt: frozenAt }));
+    await freezeRecipient(recipient('c-queued', {}));
+    const path = 'GET /v1/campaigns/{campaignId}/recipients';
+    const first = await call(h, staff(tenantId, 'salesperson'), path, { params: { campaignId }, query: { limit: '2' } });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body.items).toHaveLength(2);
+    const rest = await call(h, owner(), path, { params: { campaignId }, query: { limit: '2', cursor: first.body.nextCursor } });
+    const all = [...first.body.items, ...rest.body.items].map((r: { customerId: string; status: string; reason?: string; messageId?: string }) => [r.customerId, r.status, r.reason ?? r.messageId ?? '']);
+    expect(all.sort()).toEqual([['c-no-consent', 'skipped', 'no_consent'], ['c-queued', 'queued', ''], ['c-sent', 'sent', 'ses-1']]);
+    expect(rest.body.nextCursor).toBeNull();
+    expect((await call(h, staff(otherTenantId), path, { params: { campaignId } })).status).toBe(404);
+    expect((await call(h, owner(), path, { params: { campaignId: await draftId() } })).body).toEqual({ items: [], nextCursor: null });
   });
 });
 

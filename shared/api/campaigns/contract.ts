@@ -4,6 +4,7 @@ import { campaignMetricsSchema } from '../../domain/campaigns/campaign-metrics';
 import { campaignCreateSchema, campaignPatchSchema, campaignScheduleSchema } from '../../domain/campaigns/campaign-schema';
 import { campaignSchema, campaignStatusSchema } from '../../domain/campaigns/campaign-view';
 import { testSendResultSchema, testSendSchema } from '../../domain/direct-sends/direct-send-schema';
+import { recipientResultSchema } from '../../domain/sending/recipient-results';
 import { idempotencyKeyHeader } from '../../http/idempotency-header';
 import { isoDate, page, pageQuery, problemResponses, problemSchema } from '../common';
 
@@ -269,11 +270,31 @@ export const campaignMetricsRoute = defineRoute({
   description:
     'Rates are fractions: delivery, bounce and complaint over `sent`; open, click, unsubscribe and conversion over ' +
     '`delivered` (0 while the denominator is 0). Delivery, engagement and attribution read 0 until delivery events ' +
-    'are processed.',
+    'are processed. Per recipient: `GET /v1/campaigns/{campaignId}/recipients`.',
   tag: TAG,
   auth: 'staff',
   params: campaignParams,
   responses: { 200: { description: 'The metrics', schema: campaignMetricsSchema }, ...problemResponses },
+});
+
+export const campaignRecipientsRoute = defineRoute({
+  id: 'listCampaignRecipients',
+  method: 'GET',
+  path: '/v1/campaigns/{campaignId}/recipients',
+  summary: 'Per-recipient results of a campaign',
+  description:
+    'Everyone the audience was frozen to when the campaign started sending, one result each: queued, sent (with the ' +
+    'SES message id), skipped with the gate that held it back (`no_consent`, `suppressed`, `no_address`, ' +
+    '`frequency_cap`), failed or unknown with the reason, cancelled; and the delivery, opens, clicks and attributed ' +
+    'revenue of each. Cursor-paginated, in no particular order. Empty before the campaign sends.',
+  tag: TAG,
+  auth: 'staff',
+  params: campaignParams,
+  query: pageQuery,
+  responses: {
+    200: { description: 'A page of recipient results', schema: page(recipientResultSchema).meta({ id: 'CampaignRecipientPage' }) },
+    ...problemResponses,
+  },
 });
 
 export const campaignRoutes = [
@@ -291,4 +312,5 @@ export const campaignRoutes = [
   pauseCampaignRoute,
   resumeCampaignRoute,
   campaignMetricsRoute,
+  campaignRecipientsRoute,
 ] as const;
