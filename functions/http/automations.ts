@@ -5,8 +5,11 @@ import {
   listAutomationRunsRoute,
   listAutomationsRoute,
   previewAutomationRoute,
+  previewBackfillRoute,
+  runBackfillRoute,
   updateAutomationRoute,
 } from '../../shared/api/automations/contract';
+import { previewBackfill, runBackfill } from '../../shared/domain/automations/backfill-service';
 import {
   automationView,
   createAutomation,
@@ -18,6 +21,7 @@ import {
 import { previewAutomation } from '../../shared/domain/automations/preview-service';
 import { listRuns } from '../../shared/domain/automations/store/run-store';
 import { httpHandler, implement } from '../../shared/http/handler';
+import { withIdempotency } from '../../shared/http/idempotency';
 
 const location = (automationId: string) => ({ location: `/v1/automations/${automationId}` });
 
@@ -53,6 +57,17 @@ export function automationsApi(now: () => Date = () => new Date()) {
       const stored = await existingAutomation(principal.tenantId, params.automationId);
       return { status: 200, body: await previewAutomation(stored, query) };
     }),
+    implement(previewBackfillRoute, async ({ params, body }, principal) => {
+      const stored = await existingAutomation(principal.tenantId, params.automationId);
+      return { status: 200, body: await previewBackfill(stored, body, { now: now() }) };
+    }),
+    implement(
+      runBackfillRoute,
+      withIdempotency(runBackfillRoute, async ({ params, body }, principal) => {
+        const stored = await existingAutomation(principal.tenantId, params.automationId);
+        return { status: 202, body: await runBackfill(principal, stored, body, { now: now() }) };
+      }),
+    ),
   ]);
 }
 

@@ -3,6 +3,8 @@ import { defineRoute } from '../../http/contract';
 import { automationDefinitionSchema, automationPatchSchema } from '../../domain/automations/automation-schema';
 import { automationRunSchema, automationViewSchema } from '../../domain/automations/automation-service';
 import { automationPreviewSchema } from '../../domain/automations/preview-service';
+import { backfillPreviewSchema, backfillResultSchema } from '../../domain/automations/backfill-service';
+import { idempotencyKeyHeader } from '../../http/idempotency-header';
 import { isoDate, page, pageQuery, problemResponses, problemSchema } from '../common';
 
 /**
@@ -135,6 +137,70 @@ export const previewAutomationRoute = defineRoute({
   responses: { 200: { description: 'The preview', schema: automationPreviewSchema }, ...problemResponses },
 });
 
+const backfillFrom = isoDate.describe(
+  "First local day (tenant's time zone) whose occurrences are covered; up to the day the automation was switched on (exclusive), at most 366 days before it",
+);
+
+export const backfillPreviewRequestSchema = z
+  .strictObject({
+    from: backfillFrom,
+    limit: z.number().int().min(1).max(500).default(100).describe('Recipients listed at most (the total counts all)'),
+  })
+  .meta({ id: 'AutomationBackfillPreviewRequest' });
+
+export const backfillRequestSchema = z.strictObject({ from: backfillFrom }).meta({ id: 'AutomationBackfillRequest' });
+
+const BACKFILL_SCOPE =
+  'A backfill covers what switching on left out on purpose: occurrences of a date-based automation that fell due ' +
+  'between `from` and the day it was switched on and are **still worth sending now** (a birthday email set 7 days ' +
+  'before a birthday still to come; a re-engagement message within its 14 days; a birthday that already passed is ' +
+  'not sent), in the audience. Customers imported with past dates are included: this is the explicit action that ' +
+  'reaches them. Occurrences already claimed (by the runner or an earlier backfill) are never sent again. ' +
+  'Event-based types (post_purchase, repair_ready, appointment_reminder, layby_overdue) are not backfilled (422).';
+
+export const previewBackfillRoute = defineRoute({
+  id: 'previewAutomationBackfill',
+  method: 'POST',
+  path: '/v1/automations/{automationId}/backfill/preview',
+  summary: 'Who a backfill would reach, with what and why (nothing is sent)',
+  description: `${BACKFILL_SCOPE} While the automation is off, the range ends today: what switching on now would leave out. Everyone reads.`,
+  tag: TAG,
+  auth: 'staff',
+  params: automationParams,
+  body: backfillPreviewRequestSchema,
+  responses: {
+    200: { description: 'The preview', schema: backfillPreviewSchema },
+    ...problemResponses,
+    422: problem('An event-based automation has nothing to backfill'),
+  },
+});
+
+export const runBackfillRoute = defineRoute({
+  id: 'runAutomationBackfill',
+  method: 'POST',
+  path: '/v1/automations/{automationId}/backfill',
+  summary: 'Send what fell due before the automation was switched on, where still worth sending',
+  description:
+    `${BACKFILL_SCOPE} Each occurrence is claimed under the runner's occurrence key and handed to the send pipeline ` +
+    "(consent for the automation's purpose, suppression, frequency cap, reputation guard); the answer counts what was " +
+    'handed over; the messages follow within seconds. Preview first with `.../backfill/preview`. With ' +
+    '`Idempotency-Key`, a retry answers the first answer again; without it a second backfill finds everything claimed ' +
+    'and sends nothing new. Owner or manager; the automation must be on.',
+  tag: TAG,
+  auth: 'staff',
+  writers: 'marketing',
+  action: 'backfill automations',
+  params: automationParams,
+  body: backfillRequestSchema,
+  headers: [idempotencyKeyHeader],
+  responses: {
+    202: { description: 'Handed over; the counts say what happened to each occurrence', schema: backfillResultSchema },
+    ...problemResponses,
+    409: problem('The automation is off, or the same Idempotency-Key is in progress'),
+    422: problem('An event-based automation has nothing to backfill, or the Idempotency-Key was used for another request'),
+  },
+});
+
 export const automationRoutes = [
   listAutomationsRoute,
   createAutomationRoute,
@@ -143,4 +209,6 @@ export const automationRoutes = [
   deleteAutomationRoute,
   listAutomationRunsRoute,
   previewAutomationRoute,
+  previewBackfillRoute,
+  runBackfillRoute,
 ] as const;

@@ -31,7 +31,7 @@ export const OCCURRENCE_ATTRIBUTES: readonly BookAttribute[] = [
   'agg',
 ];
 
-const previewRecipientSchema = z.object({
+export const previewRecipientSchema = z.object({
   customerId: z.string(),
   firstName: z.string().optional(),
   lastName: z.string().optional(),
@@ -57,7 +57,8 @@ export const automationPreviewSchema = z
 export type AutomationPreview = z.output<typeof automationPreviewSchema>;
 type PreviewRecipient = z.output<typeof previewRecipientSchema>;
 
-function gateOf(stored: StoredAutomation, customer: BookCustomer): PreviewRecipient['wouldSkip'] {
+/** What a send gate would say where the book alone tells (consent for the purpose, an address). */
+export function gateOf(stored: StoredAutomation, customer: BookCustomer): PreviewRecipient['wouldSkip'] {
   const { channel, purpose } = stored.automation;
   if (!hasConsent(customer.consent, channel, purpose)) return 'no_consent';
   const address = channel === 'email' ? customer.email : customer.phone;
