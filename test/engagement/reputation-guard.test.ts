@@ -193,6 +193,8 @@ describe('reputation guard', () => {
 
     const again = await call(reputationHandler, manager, 'POST', '/v1/reputation/acknowledge', 'POST /v1/reputation/acknowledge');
     expect(again.status).toBe(409);
+    // The problem's `status` is the HTTP status; the guard's own is `currentStatus`.
+    expect(again.body).toMatchObject({ status: 409, title: 'Conflict', currentStatus: 'acknowledged' });
   });
 
   it('lets the jeweller resume after the acknowledgement, and judges only what is sent from then on', async () => {

@@ -79,7 +79,10 @@ async function partitionPaused(tenantId: string, ids: readonly string[]): Promis
 export async function acknowledgeReputation(principal: Principal, note: string | undefined, now: Date = new Date()): Promise<ReputationView> {
   const state = await loadReputationState(principal.tenantId);
   if (state.status !== 'held') {
-    throw problems.conflict(`Marketing sends are not paused (status ${state.status}); there is nothing to acknowledge.`, { status: state.status });
+    throw problems.conflict(`Marketing sends are not paused (status ${state.status}); there is nothing to acknowledge.`, {
+      // Not `status`: that member of a problem is the HTTP status code (RFC 9457).
+      currentStatus: state.status,
+    });
   }
   const { campaigns, unlisted } = await partitionPaused(principal.tenantId, state.pausedSends);
   const at = now.toISOString();
