@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CounterField } from '../../shared/domain/campaigns/campaign-counters';
+import { recipientEngagementSchema, recipientEngagementView } from '../../shared/domain/engagement/engagement-view';
 import {
   DELIVERY_RANK,
   EMPTY_ENGAGEMENT,
@@ -165,6 +166,16 @@ describe('opens and clicks', () => {
 });
 
 describe('reading and showing', () => {
+  it("shows a recipient's latest status with its time, so a bounce or complaint says when", () => {
+    const { state } = fold([
+      { kind: 'delivery', at: at(5) },
+      { kind: 'complaint', at: at(40) },
+    ]);
+    const item = { engagementVersion: state.version, ...state };
+    const view = recipientEngagementSchema.parse(recipientEngagementView(item));
+    expect(view).toMatchObject({ delivery: 'complained', deliveryAt: at(40), deliveredAt: at(5) });
+  });
+
   it('reads its attributes off a recipient item, ignoring everything else', () => {
     const item = { pk: 'x', sk: 'y', status: 'sent', engagementVersion: 3, delivery: 'delivered', deliveredAt: at(1), opens: 2, firstOpenAt: at(3), junk: 1 };
     expect(engagementOf(item)).toEqual({ ...EMPTY_ENGAGEMENT, version: 3, delivery: 'delivered', deliveredAt: at(1), opens: 2, firstOpenAt: at(3) });

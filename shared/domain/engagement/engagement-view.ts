@@ -10,8 +10,9 @@ const count = z.number().int().min(0);
 export const recipientEngagementSchema = z
   .object({
     delivery: z.enum(DELIVERY_STATUSES).optional().describe('Latest delivery status (moves forward only); absent until SES reports'),
+    deliveryAt: z.iso.datetime().optional().describe('When the message reached that status (the bounce, the complaint...)'),
     deliveredAt: z.iso.datetime().optional(),
-    opens: count.describe('Every open, machine opens included'),
+    opens: count.describe('Open pixels loaded, machine ones included (a click with images blocked is an open without one: firstOpenAt)'),
     machineOpens: count.describe('Opens by privacy proxies and scanners (not unique, not attributed)'),
     firstOpenAt: z.iso.datetime().optional().describe('First open by a person'),
     clicks: count,
@@ -27,6 +28,7 @@ export function recipientEngagementView(item: Readonly<Record<string, unknown>>)
   const e = engagementOf(item);
   return {
     ...(e.delivery ? { delivery: e.delivery } : {}),
+    ...(e.deliveryAt ? { deliveryAt: e.deliveryAt } : {}),
     ...(e.deliveredAt ? { deliveredAt: e.deliveredAt } : {}),
     opens: e.opens,
     machineOpens: e.machineOpens,
