@@ -308,6 +308,7 @@ async function runTenant(
         window: window ? { from: toIso(window.from), to: toIso(window.to) } : null,
         evaluated: wasEvaluated,
         clockOverride: resume?.clockOverride ?? deps.clockOverride,
+        recordedAt: finishedAt.toISOString(),
         counts,
       });
       if (window !== null && !(deps.clockOverride && now.getTime() > Date.now() + RUNNER_INTERVAL_MS)) {

@@ -50,6 +50,11 @@ export interface AutomationRun {
   readonly dueAt: string | null;
   readonly startedAt: string;
   readonly finishedAt: string;
+  /**
+   * When the record was written, by the wall clock. The list is ordered by it (and "last run" is the newest), so a
+   * clock-override pass run "tomorrow" sorts where it really ran instead of ahead of every real pass until then.
+   */
+  readonly recordedAt: string;
   /** Seconds from `dueAt` (else `scheduledAt`) to the start: how late the automation's messages went out. */
   readonly latenessSeconds: number;
   /** The window of instants the pass looked at for date-based occurrences. */
@@ -67,10 +72,10 @@ export async function putRun(tenantId: string, run: AutomationRun): Promise<void
     new PutCommand({
       TableName: env.tableName(),
       Item: {
-        ...keys.automationRun(tenantId, run.automationId, run.startedAt, run.passId),
+        ...keys.automationRun(tenantId, run.automationId, run.recordedAt, run.passId),
         type: 'AutomationRun',
         ...run,
-        expiresAt: Math.floor(Date.parse(run.startedAt) / 1000) + RUN_RETENTION_DAYS * 24 * 3600,
+        expiresAt: Math.floor(Date.parse(run.recordedAt) / 1000) + RUN_RETENTION_DAYS * 24 * 3600,
       },
     }),
   );
@@ -79,8 +84,8 @@ export async function putRun(tenantId: string, run: AutomationRun): Promise<void
 function runFromItem(item: Record<string, unknown>): AutomationRun {
   const { pk: _pk, sk: _sk, type: _type, expiresAt: _expiresAt, ...run } = item;
   const stored = run as unknown as AutomationRun;
-  // Records written before a count existed read it as 0.
-  return { ...stored, counts: { ...emptyRunCounts(), ...stored.counts } };
+  // Records written before a count (or `recordedAt`) existed read it as 0 (as their key: the pass clock).
+  return { ...stored, recordedAt: stored.recordedAt ?? stored.startedAt, counts: { ...emptyRunCounts(), ...stored.counts } };
 }
 
 /** Runs of an automation, newest first. */
