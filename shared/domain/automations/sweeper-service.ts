@@ -33,6 +33,13 @@ export interface SweepOptions {
   readonly context: (tenantId: string) => Promise<LoadedTenant>;
   /** Stop starting new work after this wall-clock instant (epoch ms). */
   readonly deadlineMs?: number;
+  /**
+   * The wall clock (epoch ms), `Date.now` unless a test injects one. A worker stamps its claim on a recipient with the
+   * real time, so whether that claim is stale is judged on the real time too, never on the pass's clock: a
+   * clock-override pass run "an hour later" would otherwise take a worker that is sending right now for a dead one
+   * and mark its message `unknown` although it went out.
+   */
+  readonly wallClock?: () => number;
 }
 
 /** Counts per tenant and automation, for the pass's run records. */
@@ -71,7 +78,7 @@ export function countHandover(counts: RunCounts, result: HandoverResult): void {
   }
 }
 
-async function settleEnqueued(ctx: LoadedTenant, record: OccurrenceRecord, counts: RunCounts, now: Date, thresholds: SweepThresholds): Promise<void> {
+async function settleEnqueued(ctx: LoadedTenant, record: OccurrenceRecord, counts: RunCounts, now: Date, thresholds: SweepThresholds, wallNow: number): Promise<void> {
   const { occurrence } = record;
   const write = { now, localDate: localDateOf(now.getTime(), ctx.clock.timeZone) };
   const apply = (events: OutcomeEvent | OutcomeEvent[]) => applyOccurrenceEvent(ctx.tenantId, occurrence, record, events, write);
@@ -86,7 +93,7 @@ async function settleEnqueued(ctx: LoadedTenant, record: OccurrenceRecord, count
     return;
   }
   const purpose = ctx.automations.get(occurrence.automationId)?.automation.purpose ?? 'marketing';
-  if (recipient.status === 'sending' && now.getTime() - Date.parse(recipient.claimedAt ?? record.changedAt) >= STALE_SEND_MS) {
+  if (recipient.status === 'sending' && wallNow - Date.parse(recipient.claimedAt ?? record.changedAt) >= STALE_SEND_MS) {
     recipient = await resolveStaleSend(recipient, purpose, now);
   }
   const outcome = outcomeOfRecipient(recipient);
@@ -149,7 +156,7 @@ async function moveOn(ctx: LoadedTenant, record: OccurrenceRecord, counts: RunCo
       return;
     }
     case 'enqueued':
-      await settleEnqueued(ctx, record, counts, now, thresholds);
+      await settleEnqueued(ctx, record, counts, now, thresholds, (options.wallClock ?? Date.now)());
       return;
     default:
       return;
