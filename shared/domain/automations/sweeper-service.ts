@@ -151,6 +151,11 @@ async function moveOn(ctx: LoadedTenant, record: OccurrenceRecord, counts: RunCo
         const moved = await applyOccurrenceEvent(ctx.tenantId, occurrence, record, { type: 'miss', reason: decision.reason, detail: decision.detail }, write);
         if (moved.ok) counts.missed += 1;
       } else if (decision.action === 'enqueue_again') {
+        // Held by the reputation guard and still held: nothing to re-read (a big book's held claims are walked every pass).
+        if (record.status.heldSince !== undefined && stored?.automation.purpose === 'marketing' && (await ctx.marketingHeld())) {
+          counts.held += 1;
+          return;
+        }
         countHandover(counts, await handOver(ctx, stored, occurrence, record));
       }
       return;
