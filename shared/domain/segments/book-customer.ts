@@ -1,5 +1,5 @@
 import { BOOK_PROJECTION } from '../../store/table-definition';
-import { aggregatesOf, type CustomerAggregates } from '../customers/aggregates';
+import type { CustomerAggregates } from '../customers/aggregates';
 import { emptyConsentState } from '../customers/consent';
 import type { CustomerItem } from '../customers/customer-item';
 
@@ -10,15 +10,57 @@ import type { CustomerItem } from '../customers/customer-item';
 export type BookAttribute = (typeof BOOK_PROJECTION)[number];
 export type BookCustomer = Pick<CustomerItem, BookAttribute>;
 
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+const optionalText = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const count = (value: unknown): number => (typeof value === 'number' ? value : 0);
+const instant = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/** A list of strings; a list the item already holds as strings is used as it is (no copy per customer). */
+function strings(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  for (let i = 0; i < value.length; i += 1) {
+    if (typeof value[i] !== 'string') return value.filter((v): v is string => typeof v === 'string');
+  }
+  return value as string[];
+}
+
+/**
+ * The stored aggregates with a default for every field an item was written without (as `aggregatesOf`), built as one
+ * literal: every customer's aggregates then have the same layout, whatever order the item's attributes arrived in,
+ * which keeps the engine's property reads monomorphic.
+ */
+function bookAggregates(value: unknown): CustomerAggregates {
+  const stored = (value ?? {}) as Partial<CustomerAggregates>;
+  const repairs = (stored.repairs ?? {}) as Partial<CustomerAggregates['repairs']>;
+  return {
+    totalSpent: count(stored.totalSpent),
+    purchaseCount: count(stored.purchaseCount),
+    firstPurchaseAt: instant(stored.firstPurchaseAt),
+    lastPurchaseAt: instant(stored.lastPurchaseAt),
+    largestPurchase: count(stored.largestPurchase),
+    months: stored.months ?? {},
+    laybyEarliestDue: instant(stored.laybyEarliestDue),
+    openLaybys: count(stored.openLaybys),
+    outstandingBalance: count(stored.outstandingBalance),
+    repairs: {
+      received: count(repairs.received),
+      in_progress: count(repairs.in_progress),
+      ready: count(repairs.ready),
+      collected: count(repairs.collected),
+      cancelled: count(repairs.cancelled),
+    },
+    nextAppointmentAt: instant(stored.nextAppointmentAt),
+    upcomingAppointments: Array.isArray(stored.upcomingAppointments) ? stored.upcomingAppointments : [],
+  };
+}
+
 /**
  * A book-index item as plain data (what a Query returns) brought to the `BookCustomer` shape: attributes an older item
  * was written without get their empty value, aggregates get their defaults. Adapters call this once per item, so the
- * compiled predicates can read every attribute without guards on the hot path.
+ * compiled predicates can read every attribute without guards on the hot path. Every customer is built as one literal
+ * (optional attributes present, possibly undefined), so all customers share one layout.
  */
 export function bookCustomerFromItem(item: Record<string, unknown>): BookCustomer {
-  const text = (value: unknown) => (typeof value === 'string' ? value : '');
-  const optionalText = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  const strings = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
   const customer: BookCustomer = {
     customerId: text(item.customerId),
     firstName: text(item.firstName),
@@ -29,14 +71,16 @@ export function bookCustomerFromItem(item: Record<string, unknown>): BookCustome
     loyalty: (item.loyalty as BookCustomer['loyalty'] | undefined) ?? { member: false },
     customerSince: text(item.customerSince),
     consent: (item.consent as BookCustomer['consent'] | undefined) ?? emptyConsentState(),
-    agg: aggregatesOf(item.agg as Partial<CustomerAggregates> | undefined),
+    agg: bookAggregates(item.agg),
     erased: item.erased === true,
+    email: optionalText(item.email),
+    phone: optionalText(item.phone),
+    city: optionalText(item.city),
+    postcode: optionalText(item.postcode),
+    addressLine: optionalText(item.addressLine),
+    weddingDate: optionalText(item.weddingDate),
+    birthday: (item.birthday || undefined) as BookCustomer['birthday'],
+    anniversary: (item.anniversary || undefined) as BookCustomer['anniversary'],
   };
-  for (const attribute of ['email', 'phone', 'city', 'postcode', 'addressLine', 'weddingDate'] as const) {
-    const value = optionalText(item[attribute]);
-    if (value !== undefined) customer[attribute] = value;
-  }
-  if (item.birthday) customer.birthday = item.birthday as BookCustomer['birthday'];
-  if (item.anniversary) customer.anniversary = item.anniversary as BookCustomer['anniversary'];
   return customer;
 }

@@ -139,9 +139,9 @@ const monthNumberOfKey = (key: string) => Number(key.slice(0, 4)) * 12 + Number(
 /** The UTC month number of a canonical ISO instant (`toISOString()`), or -1 for any other form. */
 function utcMonthNumber(iso: string): number {
   if (iso.length !== 24 || iso.charCodeAt(23) !== 90 /* Z */) return -1;
-  const digit = (i: number) => iso.charCodeAt(i) - 48;
-  const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
-  const month = digit(5) * 10 + digit(6);
+  // Digits read in place (no helper closure: this runs for every customer a window looks at).
+  const year = iso.charCodeAt(0) * 1000 + iso.charCodeAt(1) * 100 + iso.charCodeAt(2) * 10 + iso.charCodeAt(3) - 48 * 1111;
+  const month = iso.charCodeAt(5) * 10 + iso.charCodeAt(6) - 48 * 11;
   return year * 12 + month - 1;
 }
 
@@ -203,6 +203,19 @@ export class WindowSpend {
     this.stats =
       selector.kind === 't' ? NO_STATS : selector.kind === 'd' ? DEPARTMENT_STATS : selector.kind === 'm' ? METAL_STATS : DEPARTMENT_METAL_STATS;
     this.keys = selector.keys;
+  }
+
+  /**
+   * A bound on the customer's spend in the window without reading a bucket: nothing when every purchase lies outside
+   * it (the same test `compute` starts with), else the lifetime total (spend in part of the history is at most that).
+   */
+  ceiling(agg: CustomerAggregates): number {
+    if (this.empty || agg.purchaseCount === 0) return 0;
+    const start = this.start;
+    const end = this.end;
+    if (start !== null && (agg.lastPurchaseAt === null || isBefore(agg.lastPurchaseAt, start))) return 0;
+    if (end !== null && (agg.firstPurchaseAt === null || !isBefore(agg.firstPurchaseAt, end))) return 0;
+    return agg.totalSpent;
   }
 
   /**

@@ -36,17 +36,24 @@ function monthDayTest(rule: CalendarRule, calendar: TenantCalendar): (month: num
   }
 }
 
+/** The attribute read as a fixed property, which the engine can inline (a computed key it cannot). */
+const READ_MONTH_DAY = {
+  birthday: (c: BookCustomer) => c.birthday,
+  anniversary: (c: BookCustomer) => c.anniversary,
+} as const;
+
 function monthDayLeaf(attribute: 'birthday' | 'anniversary', what: string): LeafDefinition<'birthday' | 'anniversary'> {
+  const read = READ_MONTH_DAY[attribute];
   return {
     attributes: [attribute],
     bind(rule, { calendar }) {
-      const detail = (c: BookCustomer) => describeMonthDay(what, c[attribute]);
+      const detail = (c: BookCustomer) => describeMonthDay(what, read(c));
       // A month compares one number: no window table, no call per customer.
       const month = rule.when === 'this_month' ? calendar.month : rule.when === 'month' ? rule.month : undefined;
       if (month !== undefined) {
         return {
           test: (c): Verdict => {
-            const value = c[attribute];
+            const value = read(c);
             return value !== undefined && value.month === month ? YES : NO;
           },
           detail,
@@ -55,7 +62,7 @@ function monthDayLeaf(attribute: 'birthday' | 'anniversary', what: string): Leaf
       const holds = monthDayTest(rule, calendar);
       return {
         test: (c): Verdict => {
-          const value = c[attribute];
+          const value = read(c);
           return value === undefined ? NO : verdict(holds(value.month, value.day));
         },
         detail,

@@ -53,7 +53,7 @@ function memoisedSpend(window: MonthWindow, selector: SpendSelector, timeZone: s
   const range = emptySpendRange();
   let lastCustomer: BookCustomer | undefined;
   let lastPurchases: CustomerPurchases;
-  return (c: BookCustomer, bought: CustomerPurchases): SpendRange => {
+  const spendOf = (c: BookCustomer, bought: CustomerPurchases): SpendRange => {
     if (c !== lastCustomer || bought !== lastPurchases) {
       spend.compute(c.agg, bought, range);
       lastCustomer = c;
@@ -61,6 +61,9 @@ function memoisedSpend(window: MonthWindow, selector: SpendSelector, timeZone: s
     }
     return range;
   };
+  /** A ranked step's cheap bound: a customer who bought nothing in the period cannot enter a top N. */
+  const ceilingOf = (c: BookCustomer): number => spend.ceiling(c.agg);
+  return { spendOf, ceilingOf };
 }
 
 export const purchases: LeafDefinition<'purchases'> = {
@@ -74,7 +77,7 @@ export const purchases: LeafDefinition<'purchases'> = {
     const selector = spendSelector(rule.departments, rule.metals);
     const min = rule.min ?? Number.NEGATIVE_INFINITY;
     const max = rule.max ?? Number.POSITIVE_INFINITY;
-    const spendOf = memoisedSpend(window, selector, calendar.timeZone);
+    const { spendOf, ceilingOf } = memoisedSpend(window, selector, calendar.timeZone);
     const lines = describeLines(rule.departments, rule.metals);
     return {
       windows: [window],
@@ -87,7 +90,7 @@ export const purchases: LeafDefinition<'purchases'> = {
         return NEEDS_PURCHASES;
       },
       score: (c, bought, out) => copySpendRange(spendOf(c, bought), out),
-      scoreCeiling: (c) => c.agg.totalSpent,
+      scoreCeiling: ceilingOf,
       detail(c, bought) {
         const range = spendOf(c, bought);
         return [`spent ${describeSpend(range, env.formatMoney)}`, lines, describePeriod(rule.during)].filter(Boolean).join(' ');
@@ -105,7 +108,7 @@ export const bestCustomers: LeafDefinition<'best_customers'> = {
     const { calendar } = env;
     const window = monthWindow(periodDays(rule.during, calendar), calendar);
     const selector = spendSelector(rule.departments, undefined);
-    const spendOf = memoisedSpend(window, selector, calendar.timeZone);
+    const { spendOf, ceilingOf } = memoisedSpend(window, selector, calendar.timeZone);
     const lines = describeLines(rule.departments, undefined);
     return {
       windows: [window],
@@ -115,7 +118,7 @@ export const bestCustomers: LeafDefinition<'best_customers'> = {
         return range.lo > 0 ? YES : range.hi > 0 ? NEEDS_PURCHASES : NO;
       },
       score: (c, bought, out) => copySpendRange(spendOf(c, bought), out),
-      scoreCeiling: (c) => c.agg.totalSpent,
+      scoreCeiling: ceilingOf,
       detail(c, bought) {
         const range = spendOf(c, bought);
         return [`spent ${describeSpend(range, env.formatMoney)}`, lines, describePeriod(rule.during), `(top ${rule.limit})`]
