@@ -30,13 +30,15 @@ export class ProblemError extends Error {
 
   toBody(instance?: string): ProblemBody {
     const slug = this.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/(^-|-$)/g, '');
+    // RFC 9457's own members come last: an extension that happens to share a name (a guard's `status`) must never
+    // change the HTTP status or title a client reads.
     return {
+      ...this.extensions,
       type: `${TYPE_BASE}${slug}`,
       title: this.title,
       status: this.status,
       ...(this.detail === undefined ? {} : { detail: this.detail }),
       ...(instance === undefined ? {} : { instance }),
-      ...this.extensions,
     };
   }
 }
