@@ -14,7 +14,7 @@ import type { CampaignSendPort } from '../../shared/domain/campaigns/send-port';
 import { createTenant } from '../../shared/domain/tenants/tenant-repository';
 import { logger } from '../../shared/observability/logger';
 import { startEmulators, type TestEmulators } from '../support/emulators';
-import { apiEvent, callRoute, type CallResult } from '../support/http';
+import { type CallResult, callRouteKey, type RouteCallOptions } from '../support/http';
 
 export const STAGE = 'test';
 export const GROUP = `facet-${STAGE}`;
@@ -134,22 +134,9 @@ export function call<T = any>(
   harness: Pick<CampaignHarness, 'api'>,
   principal: Principal,
   route: string,
-  options: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown } = {},
+  options: RouteCallOptions = {},
 ): Promise<CallResult<T>> {
-  const [method, template] = route.split(' ') as [string, string];
-  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => options.params?.[name] ?? `{${name}}`);
-  return callRoute<T>(
-    harness.api,
-    apiEvent({
-      method,
-      path,
-      routeKey: route,
-      principal,
-      ...(options.params ? { pathParameters: options.params } : {}),
-      ...(options.query ? { query: options.query } : {}),
-      ...(options.body === undefined ? {} : { body: options.body }),
-    }),
-  );
+  return callRouteKey<T>(harness.api, principal, route, options);
 }
 
 export const emailCampaign = (overrides: Record<string, unknown> = {}) => ({

@@ -15,7 +15,7 @@ import type { CampaignRecipient } from '../../shared/domain/sending/recipient';
 import { freezeRecipient } from '../../shared/domain/sending/recipient-store';
 import { documentClient } from '../../shared/store/dynamo';
 import { keys } from '../../shared/store/keys';
-import { apiEvent, callRoute } from '../support/http';
+import { callRouteKey, type RouteCallOptions } from '../support/http';
 import { call, emailCampaign, newTenant, staff, startCampaignHarness, type CampaignHarness } from './campaign-support';
 
 let h: CampaignHarness;
@@ -94,14 +94,7 @@ describe('creating a campaign', () => {
 });
 
 describe('segment references', () => {
-  const segments = (route: string, options: { params?: Record<string, string>; body?: unknown } = {}) => {
-    const [method, template] = route.split(' ') as [string, string];
-    const path = template.replace(/\{(\w+)\}/g, (_, name: string) => options.params?.[name] ?? '');
-    return callRoute(
-      segmentsApi,
-      apiEvent({ method, path, routeKey: route, principal: owner(), ...(options.params ? { pathParameters: options.params } : {}), ...(options.body ? { body: options.body } : {}) }),
-    );
-  };
+  const segments = (route: string, options: RouteCallOptions = {}) => callRouteKey(segmentsApi, owner(), route, options);
 
   it('keep a saved segment from being deleted while a draft uses it, and let go when the draft goes', async () => {
     const segment = await segments('POST /v1/segments', { body: { name: 'Lapsed', rule: { type: 'lapsed' } } });

@@ -12,7 +12,7 @@ import { documentClient } from '../../shared/store/dynamo';
 import { keys } from '../../shared/store/keys';
 import { receiveAll } from '../events/sqs-messages';
 import { startEmulators, type TestEmulators } from '../support/emulators';
-import { apiEvent, callRoute, type CallResult } from '../support/http';
+import { type CallResult, callRouteKey, type RouteCallOptions } from '../support/http';
 
 let stack: TestEmulators;
 let tenantA: string;
@@ -26,26 +26,8 @@ let workshop: Principal;
 let otherTenantOwner: Principal;
 
 /** `api(principal, 'PATCH /v1/customers/{customerId}', { params, body })`, through the real handler and event shape. */
-async function api<T = any>(
-  principal: Principal,
-  route: string,
-  options: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<CallResult<T>> {
-  const [method, template] = route.split(' ') as [string, string];
-  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => options.params?.[name] ?? '');
-  return callRoute<T>(
-    handler,
-    apiEvent({
-      method,
-      path,
-      routeKey: route,
-      principal,
-      ...(options.params ? { pathParameters: options.params } : {}),
-      ...(options.query ? { query: options.query } : {}),
-      ...(options.body === undefined ? {} : { body: options.body }),
-      ...(options.headers ? { headers: options.headers } : {}),
-    }),
-  );
+function api<T = any>(principal: Principal, route: string, options: RouteCallOptions = {}): Promise<CallResult<T>> {
+  return callRouteKey<T>(handler, principal, route, options);
 }
 
 async function create(principal: Principal, body: Record<string, unknown>) {

@@ -4,33 +4,14 @@ import { handler as customersApi } from '../../functions/http/customers';
 import { handler as recordsApi } from '../../functions/http/records';
 import { handler as segmentsApi } from '../../functions/http/segments';
 import type { Principal, Role } from '../../shared/auth/roles';
-import { apiEvent, callRoute, type CallResult } from '../support/http';
+import { type CallResult, callRouteKey, type RouteCallOptions } from '../support/http';
 
 export const staff = (tenantId: string, role: Role = 'owner'): Principal => ({ tenantId, staffId: `staff-${role}`, role });
 
 type Handler = typeof segmentsApi;
 
-async function call<T>(
-  handler: Handler,
-  principal: Principal,
-  route: string,
-  options: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown; headers?: Record<string, string> },
-): Promise<CallResult<T>> {
-  const [method, template] = route.split(' ') as [string, string];
-  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => options.params?.[name] ?? `{${name}}`);
-  return callRoute<T>(
-    handler,
-    apiEvent({
-      method,
-      path,
-      routeKey: route,
-      principal,
-      ...(options.params ? { pathParameters: options.params } : {}),
-      ...(options.query ? { query: options.query } : {}),
-      ...(options.body === undefined ? {} : { body: options.body }),
-      ...(options.headers ? { headers: options.headers } : {}),
-    }),
-  );
+function call<T>(handler: Handler, principal: Principal, route: string, options: RouteCallOptions): Promise<CallResult<T>> {
+  return callRouteKey<T>(handler, principal, route, options);
 }
 
 /** `segments(principal, 'GET /v1/segments/{segmentId}/count', { params: { segmentId } })` */

@@ -98,3 +98,39 @@ export async function callRoute<T = any>(handler: HttpHandlerFn, event: HttpEven
   const isJson = (headers['content-type'] ?? '').includes('json');
   return { status: result.statusCode ?? 200, headers, body: (isJson && text ? JSON.parse(text) : text) as T, text };
 }
+
+export interface RouteCallOptions {
+  /** Fill the route template's `{name}` segments and become the event's path parameters. */
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * `callRouteKey(handler, principal, 'PATCH /v1/customers/{customerId}', { params, body })`: the route key as API Gateway
+ * matched it, the concrete path from the template, through the real handler and event shape. An unfilled parameter
+ * stays `{name}` in the path, as a client that forgot it would send.
+ */
+export function callRouteKey<T = any>(
+  handler: HttpHandlerFn,
+  principal: Principal | undefined,
+  routeKey: string,
+  options: RouteCallOptions = {},
+): Promise<CallResult<T>> {
+  const [method, template] = routeKey.split(' ') as [string, string];
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => options.params?.[name] ?? `{${name}}`);
+  return callRoute<T>(
+    handler,
+    apiEvent({
+      method,
+      path,
+      routeKey,
+      ...(principal ? { principal } : {}),
+      ...(options.params ? { pathParameters: options.params } : {}),
+      ...(options.query ? { query: options.query } : {}),
+      ...(options.body === undefined ? {} : { body: options.body }),
+      ...(options.headers ? { headers: options.headers } : {}),
+    }),
+  );
+}

@@ -11,7 +11,7 @@ import { logger } from '../../shared/observability/logger';
 import { documentClient } from '../../shared/store/dynamo';
 import { keys } from '../../shared/store/keys';
 import { startEmulators, type TestEmulators } from '../support/emulators';
-import { apiEvent, callRoute, type CallResult } from '../support/http';
+import { type CallResult, callRouteKey, type RouteCallOptions } from '../support/http';
 
 let stack: TestEmulators;
 let tenantA: string;
@@ -24,24 +24,10 @@ let otherOwner: Principal;
 let customerId: string;
 let otherTenantCustomerId: string;
 
-type Options = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown; headers?: Record<string, string> };
+type Options = RouteCallOptions;
 
-async function call<T = any>(target: typeof handler, principal: Principal, route: string, options: Options = {}): Promise<CallResult<T>> {
-  const [method, template] = route.split(' ') as [string, string];
-  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => options.params?.[name] ?? '');
-  return callRoute<T>(
-    target,
-    apiEvent({
-      method,
-      path,
-      routeKey: route,
-      principal,
-      ...(options.params ? { pathParameters: options.params } : {}),
-      ...(options.query ? { query: options.query } : {}),
-      ...(options.body === undefined ? {} : { body: options.body }),
-      ...(options.headers ? { headers: options.headers } : {}),
-    }),
-  );
+function call<T = any>(target: typeof handler, principal: Principal, route: string, options: Options = {}): Promise<CallResult<T>> {
+  return callRouteKey<T>(target, principal, route, options);
 }
 const api = <T = any>(principal: Principal, route: string, options: Options = {}) => call<T>(handler, principal, route, options);
 

@@ -6,7 +6,7 @@ import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { handler as authorizer } from '../../functions/auth/authorizer';
 import { handler as tenantApi } from '../../functions/http/tenant';
 import type { Principal } from '../../shared/auth/roles';
-import { apiEvent, callRoute, type CallResult } from '../support/http';
+import { type CallResult, callRouteKey, type RouteCallOptions } from '../support/http';
 
 export function authorizerEvent(authorization: string | undefined): APIGatewayRequestAuthorizerEventV2 {
   return {
@@ -41,23 +41,6 @@ export async function principalOf(apiKey: string): Promise<Principal> {
 }
 
 /** `call(key, 'PATCH /v1/settings', { body })`; path parameters fill the template. */
-export async function call<T = any>(
-  apiKey: string,
-  route: string,
-  options: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown } = {},
-): Promise<CallResult<T>> {
-  const [method, template] = route.split(' ') as [string, string];
-  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => options.params?.[name] ?? '');
-  return callRoute<T>(
-    tenantApi,
-    apiEvent({
-      method,
-      path,
-      routeKey: route,
-      principal: await principalOf(apiKey),
-      ...(options.params ? { pathParameters: options.params } : {}),
-      ...(options.query ? { query: options.query } : {}),
-      ...(options.body === undefined ? {} : { body: options.body }),
-    }),
-  );
+export async function call<T = any>(apiKey: string, route: string, options: RouteCallOptions = {}): Promise<CallResult<T>> {
+  return callRouteKey<T>(tenantApi, await principalOf(apiKey), route, options);
 }
