@@ -32,6 +32,9 @@ const instant = (value: string | undefined): Date | undefined => {
  * (shared/domain/automations/runner.ts), then its metrics, the heartbeat among them.
  */
 export const handler = async (input: unknown, context?: Context): Promise<PassReport> => {
+  // The pass's log lines carry this function's context (locally the functions share one logger: without this they
+  // carried the last HTTP function's name).
+  if (context) logger.addContext(context);
   const parsed = runnerInputSchema.safeParse(input ?? {});
   // A malformed input must not stop the runner: that is the silent failure the heartbeat alarm exists for.
   if (!parsed.success) logger.warn('automation runner input ignored', { issues: parsed.error.issues.map((issue) => issue.message) });
