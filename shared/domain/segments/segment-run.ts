@@ -215,6 +215,7 @@ export class SegmentRun {
   private offerToTopN(customer: BookCustomer, purchases: CustomerPurchases): PurchasesNeeded | null {
     const id = customer.customerId;
     const steps = this.ranked;
+    let entering = false;
     for (let i = 0; i < steps.length; i += 1) {
       const ranked = steps[i] as RankedState;
       const ceiling = ranked.leaf.scoreCeiling?.(customer);
@@ -226,12 +227,24 @@ export class SegmentRun {
       if (ranked.eligible === NO) continue;
       ranked.leaf.score?.(customer, purchases, ranked.range);
       const exact = ranked.eligible !== NEEDS_PURCHASES && ranked.range.lo === ranked.range.hi;
-      if (exact) continue;
+      if (exact) {
+        if (ranked.eligible === YES) entering = true;
+        continue;
+      }
       if (!ranked.top.couldEnter(ranked.range.hi, id)) {
         ranked.eligible = NO;
         continue;
       }
       return this.needPurchases(id, purchases);
+    }
+    if (!entering) {
+      // Most customers: no top N takes them, so nothing changes and they are a member of none.
+      for (let i = 0; i < steps.length; i += 1) {
+        const ranked = steps[i] as RankedState;
+        ranked.current = customer;
+        ranked.currentIsMember = false;
+      }
+      return null;
     }
     // While top N change, held customers are tested (settle): membership is then looked up, not taken from `current`.
     for (let i = 0; i < steps.length; i += 1) (steps[i] as RankedState).current = undefined;

@@ -176,6 +176,8 @@ export class WindowSpend {
   private readonly secondBoundaryTo: Instant | null;
   private readonly stats: number;
   private readonly keys: readonly string[];
+  /** The one department or metal selected, when that is the whole selector. */
+  private readonly singleKey: string | null;
   /** Month keys by month number, made once per evaluation as lookups first need them. */
   private readonly monthKeys = new Map<number, string>();
   /** Whether the last `selected` bucket held a matching purchase (a second result without allocating a pair). */
@@ -203,6 +205,7 @@ export class WindowSpend {
     this.stats =
       selector.kind === 't' ? NO_STATS : selector.kind === 'd' ? DEPARTMENT_STATS : selector.kind === 'm' ? METAL_STATS : DEPARTMENT_METAL_STATS;
     this.keys = selector.keys;
+    this.singleKey = (selector.kind === 'd' || selector.kind === 'm') && selector.keys.length === 1 ? (selector.keys[0] as string) : null;
   }
 
   /**
@@ -239,9 +242,24 @@ export class WindowSpend {
     if (this.allMonths) {
       let sum = 0;
       let any = false;
-      for (const key in months) {
-        sum += this.selected(months[key] as MonthBucket);
-        if (this.selectedAny) any = true;
+      // Every bucket counts and its key does not matter: the values alone (fewer lookups than keys, then values).
+      const buckets = Object.values(months);
+      if (this.singleKey !== null) {
+        // One department or one metal (the usual rule): one lookup a bucket, no loop over keys.
+        const key = this.singleKey;
+        const byDepartment = this.stats === DEPARTMENT_STATS;
+        for (let i = 0; i < buckets.length; i += 1) {
+          const bucket = buckets[i] as MonthBucket;
+          const stat = (byDepartment ? bucket.d : bucket.m)[key];
+          if (stat === undefined) continue;
+          sum += stat.s;
+          if (stat.c > 0) any = true;
+        }
+      } else {
+        for (let i = 0; i < buckets.length; i += 1) {
+          sum += this.selected(buckets[i] as MonthBucket);
+          if (this.selectedAny) any = true;
+        }
       }
       out.lo = sum;
       out.hi = sum;
@@ -266,9 +284,14 @@ export class WindowSpend {
     }
     const fromKey = this.fromKey;
     const toKey = this.toKey;
-    for (const key in months) {
+    // Keys and values side by side (the same order): each customer's buckets object has a layout of its own, and
+    // looking a key up in it again costs more than listing both.
+    const keys = Object.keys(months);
+    const buckets = Object.values(months);
+    for (let i = 0; i < keys.length; i += 1) {
+      const key = keys[i] as string;
       if (key < fromKey || key > toKey) continue;
-      this.addBucket(agg, key, months[key] as MonthBucket, purchases, out);
+      this.addBucket(agg, key, buckets[i] as MonthBucket, purchases, out);
     }
   }
 
@@ -326,6 +349,12 @@ export class WindowSpend {
       return bucket.t.s;
     }
     const stats = kind === DEPARTMENT_STATS ? bucket.d : kind === METAL_STATS ? bucket.m : bucket.dm;
+    const single = this.singleKey;
+    if (single !== null) {
+      const stat = stats[single];
+      this.selectedAny = stat !== undefined && stat.c > 0;
+      return stat === undefined ? 0 : stat.s;
+    }
     const keys = this.keys;
     let sum = 0;
     let any = false;
