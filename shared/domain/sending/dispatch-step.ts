@@ -140,7 +140,6 @@ async function enqueueRound(state: DispatchState, options: DispatchOptions): Pro
     purpose: routing.purpose,
     frozenAt: recipient.frozenAt,
     communicationKind: routing.communicationKind,
-    capChecked: true,
   }));
   await enqueueSendJobs(routing.lane, jobs);
   const done = cursor.shard >= RECIPIENT_SHARDS;

@@ -4,8 +4,10 @@
  * a resumed campaign therefore finds the same records and counts nothing twice: counters move only for records this
  * call created.
  *
- * Gate data is read in bulk where DynamoDB allows it: the suppression list by BatchGetItem (100 keys a call), the
- * frequency cap by one small query on each customer's timeline (only for customers the cheaper gates let through).
+ * Gate data is read in bulk where DynamoDB allows it: the suppression list by BatchGetItem (100 keys a call). The
+ * frequency cap is not applied here but by the send worker just before its claim (./send-recipient.ts): only there
+ * does it see the emails other campaigns sent between this freeze and the send, so overlapping campaigns cannot
+ * together exceed it (the same one timeline query per recipient, moved to where it is exact).
  */
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../config/env';
@@ -15,8 +17,7 @@ import { SKIP_COUNTERS } from '../campaigns/campaign-counters';
 import { addressHash } from '../customers/address-hash';
 import type { ConsentState } from '../customers/consent';
 import type { TenantSettings } from '../tenants/settings';
-import { recentMarketingSends } from './campaign-communication';
-import { closedGate, frequencyWindowStart, needsLookups, type MessagePurpose } from './gates';
+import { closedGate, needsLookups, type MessagePurpose } from './gates';
 import type { CampaignRecipient } from './recipient';
 import { freezeRecipient } from './recipient-store';
 import type { CounterDeltas } from './send-counters';
@@ -84,13 +85,6 @@ export async function freezeCandidates(context: FreezeContext, candidates: reado
   const { tenantId, campaignId, purpose, now } = context;
   const looked = candidates.filter((c) => needsLookups({ channel: 'email', purpose, consent: c.consent, address: c.email }));
   const suppressed = await suppressedHashes(tenantId, looked.map((c) => c.email!));
-  const recent = new Map<string, number>();
-  if (purpose === 'marketing') {
-    const since = frequencyWindowStart(now, context.settings.frequencyCap);
-    await inParallel(looked, CONCURRENCY, async (c) => {
-      recent.set(c.customerId, await recentMarketingSends(tenantId, c.customerId, since, campaignId));
-    });
-  }
   const frozenAt = now.toISOString();
   await inParallel(candidates, CONCURRENCY, async (c) => {
     const gate = closedGate({
@@ -99,7 +93,8 @@ export async function freezeCandidates(context: FreezeContext, candidates: reado
       consent: c.consent,
       address: c.email,
       suppressed: c.email !== undefined && suppressed.has(addressHash(tenantId, 'email', c.email)),
-      recentMarketingSends: recent.get(c.customerId) ?? 0,
+      // Not counted here: the worker applies the cap at send time (see above).
+      recentMarketingSends: 0,
       frequencyCap: context.settings.frequencyCap,
     });
     const recipient: CampaignRecipient = {

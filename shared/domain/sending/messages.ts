@@ -18,12 +18,6 @@ export const sendJobSchema = z.object({
   frozenAt: z.iso.datetime(),
   /** The timeline entry's kind: a campaign, a direct send's origin (bulk, one_to_one, test), or an automation's message. */
   communicationKind: z.enum(['campaign', 'bulk', 'one_to_one', 'test', 'automation']).default('campaign'),
-  /**
-   * The frequency cap was applied when the recipient was frozen (the dispatcher does); the worker then does not read
-   * the customer's timeline again. Producers that freeze a recipient themselves (automations) leave it false and the
-   * worker applies the cap.
-   */
-  capChecked: z.boolean().default(false),
 });
 /** A send job as producers write it (fields with defaults may be left out). */
 export type SendJob = z.input<typeof sendJobSchema>;

@@ -3,9 +3,9 @@
  *  1. the campaign's status (cached briefly): cancelled → the recipient is `cancelled`; paused → left `queued` (a
  *     resume re-enqueues it); anything but `sending` → nothing;
  *  2. the gates again, on fresh data: consent, address, suppression (→ `skipped` with the reason, only from `queued`).
- *     The frequency cap is applied here only for jobs whose producer did not apply it when freezing (`capChecked`):
- *     for the dispatcher's jobs the timeline read would cost as much as the rest of the re-check, and only campaigns
- *     frozen at the same time can together exceed the cap;
+ *     The frequency cap is applied here, not at the freeze, for every marketing message: the customer's timeline then
+ *     holds what other campaigns and automations sent since this one was frozen (only two sends to one customer
+ *     within the same second, each before the other's timeline entry, could still pass together);
  *  3. render for this customer (a template error → `failed`, before anything is claimed);
  *  4. claim: `queued → sending` conditionally, with the claim's time; only the winner goes on (a duplicate message, a
  *     second dispatcher run or a redrive stops here: the recipient is no longer `queued`);
@@ -104,7 +104,7 @@ export async function sendRecipient(job: ParsedSendJob, delivery: Delivery, coun
   const address = customer && !customer.erased ? customer.email : undefined;
   const consent = customer?.consent ?? { email: { marketing: null, service: null }, sms: { marketing: null, service: null } };
   const lookups = needsLookups({ channel: 'email', purpose: job.purpose, consent, address });
-  const capToCheck = lookups && job.purpose === 'marketing' && !job.capChecked;
+  const capToCheck = lookups && job.purpose === 'marketing';
   const [suppressed, recent] = await Promise.all([
     lookups ? isSuppressed(job.tenantId, 'email', address!) : false,
     capToCheck ? recentMarketingSends(job.tenantId, job.customerId, frequencyWindowStart(now, settings.frequencyCap), job.campaignId) : 0,
