@@ -76,6 +76,57 @@ describe('function invoker', () => {
     expect((await invoker.invoke(spec(5), {})).result).toBe('ok');
   });
 
+  it('gives concurrent invocations environments of their own and reuses an idle one, as Lambda does', async () => {
+    const environments: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const invoker = createFunctionInvoker({
+      rootDir: '.',
+      stage: 'dev',
+      identity,
+      loadHandler: async (_spec, environment) => {
+        environments.push(environment);
+        return async (event) => ((event as { wait?: boolean }).wait ? gate.then(() => environment) : environment);
+      },
+    });
+    const first = invoker.invoke<number>(spec(5), { wait: true });
+    const second = invoker.invoke<number>(spec(5), { wait: true });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    release();
+    expect([(await first).result, (await second).result].sort()).toEqual([0, 1]);
+    expect((await invoker.invoke<number>(spec(5), {})).result).toBeLessThan(2);
+    expect(environments).toEqual([0, 1]);
+  });
+
+  it('imports a module instance per environment, so module-level state is per container', async () => {
+    const invoker = createFunctionInvoker({ rootDir: process.cwd(), stage: 'dev', identity });
+    const counting = { ...spec(5), entry: 'test/local/fixtures/counting-handler.ts' };
+    const together = await Promise.all([
+      invoker.invoke<{ served: number }>(counting, { holdMs: 30 }),
+      invoker.invoke<{ served: number }>(counting, { holdMs: 30 }),
+    ]);
+    expect(together.map((call) => call.result.served)).toEqual([1, 1]);
+    const [again, alsoAgain] = await Promise.all([invoker.invoke<{ served: number }>(counting, { holdMs: 30 }), invoker.invoke<{ served: number }>(counting, { holdMs: 30 })]);
+    expect([again.result.served, alsoAgain.result.served]).toEqual([2, 2]);
+  });
+
+  it('discards an environment whose invocation timed out', async () => {
+    const environments: number[] = [];
+    const invoker = createFunctionInvoker({
+      rootDir: '.',
+      stage: 'dev',
+      identity,
+      loadHandler: async (_spec, environment) => {
+        environments.push(environment);
+        return (event) => ((event as { slow?: boolean }).slow ? new Promise((resolve) => setTimeout(resolve, 200)) : 'ok');
+      },
+    });
+    const tiny = { ...spec(5), timeoutSeconds: 0.05 };
+    await expect(invoker.invoke(tiny, { slow: true })).rejects.toBeInstanceOf(LambdaTimeoutError);
+    expect((await invoker.invoke(tiny, {})).result).toBe('ok');
+    expect(environments).toEqual([0, 1]);
+  });
+
   it("imports the manifest entry's module from the repository when no loader is given", async () => {
     const invoker = createFunctionInvoker({ rootDir: process.cwd(), stage: 'dev', identity });
     const publicApi = FUNCTIONS.find((fn) => fn.id === 'api-public')!;
