@@ -2,6 +2,7 @@ import { ZodError } from 'zod';
 import { processSesEvent, type SesEventDeps } from '../../shared/domain/engagement/process-ses-event';
 import { eventPublisher } from '../../shared/events/publisher';
 import { logger } from '../../shared/observability/logger';
+import { withLambdaContext } from '../../shared/observability/with-lambda-context';
 
 /**
  * Target of the EventBridge rule for the stage's SES events (Send, Delivery, Bounce, Complaint, Reject,
@@ -23,4 +24,4 @@ export function sesEventsHandler(deps: Partial<SesEventDeps> = {}) {
   };
 }
 
-export const handler = sesEventsHandler();
+export const handler = withLambdaContext(sesEventsHandler());

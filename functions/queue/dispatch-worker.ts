@@ -5,6 +5,7 @@ import { DISPATCH_DEFAULTS, runDispatchStep, type DispatchOptions } from '../../
 import { dispatchMessageSchema } from '../../shared/domain/sending/messages';
 import { delayNextReceive } from '../../shared/domain/sending/send-queues';
 import { logger } from '../../shared/observability/logger';
+import { withLambdaContext } from '../../shared/observability/with-lambda-context';
 
 const RETRY_AFTER_SECONDS = 30;
 
@@ -34,4 +35,4 @@ export function dispatchWorker(overrides: Partial<DispatchOptions> = {}) {
     processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
 }
 
-export const handler = dispatchWorker();
+export const handler = withLambdaContext(dispatchWorker());

@@ -8,6 +8,7 @@ import { consumeDomainEvent } from '../../shared/events/consume';
 import { domainEventSchema } from '../../shared/events/domain-events';
 import { reactions } from '../../shared/events/reactions';
 import { logger } from '../../shared/observability/logger';
+import { withLambdaContext } from '../../shared/observability/with-lambda-context';
 
 // Every feature's reactions, registered once per container.
 reactions.register(forgetErasedFingerprints);
@@ -31,5 +32,7 @@ async function handleRecord(record: SQSRecord): Promise<void> {
 }
 
 /** SQS consumer of the domain-events queue: each failed record is reported back, the others are deleted. */
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-  processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+export const handler = withLambdaContext(
+  async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false }),
+);

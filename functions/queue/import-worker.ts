@@ -5,6 +5,7 @@ import { importChunkMessageSchema } from '../../shared/domain/imports/import-mes
 import { processImportChunk } from '../../shared/domain/imports/process-chunk';
 import { eventPublisher } from '../../shared/events/publisher';
 import { logger } from '../../shared/observability/logger';
+import { withLambdaContext } from '../../shared/observability/with-lambda-context';
 
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -30,5 +31,7 @@ async function handleRecord(record: SQSRecord): Promise<void> {
 }
 
 /** Imports-queue consumer (batch size 1): one chunk of one import per message. */
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-  processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+export const handler = withLambdaContext(
+  async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false }),
+);

@@ -5,6 +5,7 @@ import { runSegmentJobStep } from '../../shared/domain/segments/segment-job-runn
 import { failSegmentJob, segmentJobMessageSchema } from '../../shared/domain/segments/segment-jobs';
 import { rememberJobResult, tenantBookAccess } from '../../shared/domain/segments/segment-service';
 import { logger } from '../../shared/observability/logger';
+import { withLambdaContext } from '../../shared/observability/with-lambda-context';
 
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -12,7 +13,7 @@ const processor = new BatchProcessor(EventType.SQS);
 const CHECKPOINT_MARGIN_MS = 60_000;
 
 /** Segment-jobs queue consumer (batch size 1): one step of one job per message; see segment-job-runner.ts. */
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+export const handler = withLambdaContext(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const stopAt = Date.now() + context.getRemainingTimeInMillis() - CHECKPOINT_MARGIN_MS;
 
   const handleRecord = async (record: SQSRecord): Promise<void> => {
@@ -42,4 +43,4 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   };
 
   return processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
-};
+});

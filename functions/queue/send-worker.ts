@@ -15,6 +15,7 @@ import { sendRecipient, type SendDeps } from '../../shared/domain/sending/send-r
 import { signingKeyProvider } from '../../shared/domain/unsubscribe/signing-key';
 import { loadTenantSettings } from '../../shared/domain/tenants/tenant-repository';
 import { logger } from '../../shared/observability/logger';
+import { withLambdaContext } from '../../shared/observability/with-lambda-context';
 
 /** A record that must come back later (throttled: its visibility was already set to the backoff). */
 class RetryLater extends Error {
@@ -97,5 +98,5 @@ export function sendWorker(overrides: Partial<SendDeps> = {}) {
   };
 }
 
-export const handler = sendWorker();
+export const handler = withLambdaContext(sendWorker());
 

@@ -2,6 +2,7 @@ import { dispatchScheduledCampaign, type LifecycleDeps } from '../../shared/doma
 import { dispatchInputSchema } from '../../shared/domain/campaigns/campaign-schedule';
 import { defaultLifecycleDeps } from '../../shared/domain/campaigns/default-deps';
 import { logger } from '../../shared/observability/logger';
+import { withLambdaContext } from '../../shared/observability/with-lambda-context';
 
 /**
  * Target of every campaign schedule (EventBridge Scheduler, one-time `at()`): moves the campaign from scheduled to
@@ -29,4 +30,4 @@ export function campaignDispatcher(deps: Pick<LifecycleDeps, 'sendPort' | 'now'>
   };
 }
 
-export const handler = campaignDispatcher(defaultLifecycleDeps);
+export const handler = withLambdaContext(campaignDispatcher(defaultLifecycleDeps));

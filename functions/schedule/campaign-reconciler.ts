@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { activeSends } from '../../shared/domain/sending/dispatch-store';
 import { reconcileCampaignSend, RECONCILE_DEFAULTS, type ReconcileOptions } from '../../shared/domain/sending/reconcile';
 import { logger } from '../../shared/observability/logger';
+import { withLambdaContext } from '../../shared/observability/with-lambda-context';
 
 /**
  * Thresholds may be lowered by the input: the local runtime runs the reconciler once at start with
@@ -34,7 +35,7 @@ function optionsFrom(input: unknown, now: Date): ReconcileOptions {
  * recipients no message carries any more are re-enqueued, cancelled campaigns are swept, and a campaign whose
  * recipients are all terminal is settled and moved to `sent`, once. One campaign's failure does not stop the others.
  */
-export const handler = async (input: unknown) => {
+export const handler = withLambdaContext(async (input: unknown) => {
   const options = optionsFrom(input, new Date());
   const outcomes: Record<string, number> = {};
   for await (const send of activeSends()) {
@@ -48,4 +49,4 @@ export const handler = async (input: unknown) => {
     }
   }
   return outcomes;
-};
+});
