@@ -22,7 +22,7 @@ import { backfillRange, backfillVerdict, type BackfillRange } from './backfill';
 import { handOver } from './handover-service';
 import type { Occurrence } from './occurrence';
 import { dueOccurrences } from './occurrences';
-import { gateOf, OCCURRENCE_ATTRIBUTES, previewRecipientSchema } from './preview-service';
+import { OCCURRENCE_ATTRIBUTES, previewRecipient, previewRecipientSchema } from './preview-service';
 import { countHandover } from './sweeper-service';
 import { loadTenantContext, type LoadedTenant } from './tenant-context-service';
 import type { StoredAutomation } from './store/automation-store';
@@ -129,17 +129,8 @@ export async function previewBackfill(stored: StoredAutomation, request: { from:
     }
     total += 1;
     if (recipients.length >= request.limit) return;
-    const gate = gateOf(stored, customer);
-    recipients.push({
-      customerId: customer.customerId,
-      firstName: customer.firstName,
-      lastName: customer.lastName,
-      occurrenceKey: occurrence.occurrenceKey,
-      dueAt: occurrence.dueAt,
-      reason: occurrence.reason,
-      audience: (await audience.why(customer)).map((entry) => `${entry.path}: ${entry.detail}`),
-      ...(gate ? { wouldSkip: gate } : {}),
-    });
+    const why = (await audience.why(customer)).map((entry) => `${entry.path}: ${entry.detail}`);
+    recipients.push(previewRecipient(stored, customer, occurrence, why));
   });
   recipients.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.customerId < b.customerId ? -1 : 1));
   return {

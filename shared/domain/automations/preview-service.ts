@@ -13,6 +13,7 @@ import { loadTenantSettings } from '../tenants/tenant-repository';
 import { isDateBased, sendHourOf } from './automation-schema';
 import { tenantClockOf } from './handover-service';
 import { endOfLocalDay, localHourInstant, startOfLocalDay } from './local-time';
+import type { Occurrence } from './occurrence';
 import { dueOccurrences } from './occurrences';
 import { prepareAudience } from './store/audience-check';
 import type { StoredAutomation } from './store/automation-store';
@@ -56,6 +57,26 @@ export const automationPreviewSchema = z
   .meta({ id: 'AutomationPreview' });
 export type AutomationPreview = z.output<typeof automationPreviewSchema>;
 type PreviewRecipient = z.output<typeof previewRecipientSchema>;
+
+/** One line of a preview (or a backfill preview): who, which occurrence, why they are in the audience, any gate. */
+export function previewRecipient(
+  stored: StoredAutomation,
+  customer: BookCustomer,
+  occurrence: Pick<Occurrence, 'occurrenceKey' | 'dueAt' | 'reason'>,
+  audience: string[],
+): PreviewRecipient {
+  const gate = gateOf(stored, customer);
+  return {
+    customerId: customer.customerId,
+    firstName: customer.firstName,
+    lastName: customer.lastName,
+    occurrenceKey: occurrence.occurrenceKey,
+    dueAt: occurrence.dueAt,
+    reason: occurrence.reason,
+    audience,
+    ...(gate ? { wouldSkip: gate } : {}),
+  };
+}
 
 /** What a send gate would say where the book alone tells (consent for the purpose, an address). */
 export function gateOf(stored: StoredAutomation, customer: BookCustomer): PreviewRecipient['wouldSkip'] {
@@ -112,19 +133,7 @@ export async function previewAutomation(
       total += occurrences.length;
       if (recipients.length >= request.limit) continue;
       const why = (await audience.why(customer)).map((entry) => `${entry.path}: ${entry.detail}`);
-      const gate = gateOf(stored, customer);
-      for (const occurrence of occurrences) {
-        recipients.push({
-          customerId: customer.customerId,
-          firstName: customer.firstName,
-          lastName: customer.lastName,
-          occurrenceKey: occurrence.occurrenceKey,
-          dueAt: occurrence.dueAt,
-          reason: occurrence.reason,
-          audience: why,
-          ...(gate ? { wouldSkip: gate } : {}),
-        });
-      }
+      for (const occurrence of occurrences) recipients.push(previewRecipient(stored, customer, occurrence, why));
     }
   }
   recipients.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.customerId < b.customerId ? -1 : 1));
