@@ -4,6 +4,7 @@ import { env } from '../../shared/config/env';
 import { runPass, type PassReport } from '../../shared/domain/automations/runner';
 import { publishPassMetrics } from '../../shared/domain/automations/store/runner-metrics';
 import { logger } from '../../shared/observability/logger';
+import { withLambdaContext } from '../../shared/observability/with-lambda-context';
 
 /** Left for writing run records and checkpoints after the last book page of an invocation. */
 const FINISHING_MARGIN_MS = 60_000;
@@ -31,10 +32,7 @@ const instant = (value: string | undefined): Date | undefined => {
  * EventBridge Scheduler target (manifest `automation-runner`, every 15 minutes): one runner pass
  * (shared/domain/automations/runner.ts), then its metrics, the heartbeat among them.
  */
-export const handler = async (input: unknown, context?: Context): Promise<PassReport> => {
-  // The pass's log lines carry this function's context (locally the functions share one logger: without this they
-  // carried the last HTTP function's name).
-  if (context) logger.addContext(context);
+export const handler = withLambdaContext(async (input: unknown, context?: Context): Promise<PassReport> => {
   const parsed = runnerInputSchema.safeParse(input ?? {});
   // A malformed input must not stop the runner: that is the silent failure the heartbeat alarm exists for.
   if (!parsed.success) logger.warn('automation runner input ignored', { issues: parsed.error.issues.map((issue) => issue.message) });
@@ -59,4 +57,4 @@ export const handler = async (input: unknown, context?: Context): Promise<PassRe
     logger.error('automation runner pass failed', { error: error as Error });
     throw error;
   }
-};
+});

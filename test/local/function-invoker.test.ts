@@ -76,19 +76,24 @@ describe('function invoker', () => {
     expect((await invoker.invoke(spec(5), {})).result).toBe('ok');
   });
 
-  it('gives concurrent invocations environments of their own and reuses an idle one, as Lambda does', async () => {
+  /** An invoker whose loader records the environment number of every module instance it loads. */
+  const recordingInvoker = (handlerOf: (environment: number) => LambdaHandler) => {
     const environments: number[] = [];
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
     const invoker = createFunctionInvoker({
       rootDir: '.',
       stage: 'dev',
       identity,
-      loadHandler: async (_spec, environment) => {
-        environments.push(environment);
-        return async (event) => ((event as { wait?: boolean }).wait ? gate.then(() => environment) : environment);
-      },
+      loadHandler: async (_spec, environment) => (environments.push(environment), handlerOf(environment)),
     });
+    return { invoker, environments };
+  };
+
+  it('gives concurrent invocations environments of their own and reuses an idle one, as Lambda does', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { invoker, environments } = recordingInvoker(
+      (environment) => async (event) => ((event as { wait?: boolean }).wait ? gate.then(() => environment) : environment),
+    );
     const first = invoker.invoke<number>(spec(5), { wait: true });
     const second = invoker.invoke<number>(spec(5), { wait: true });
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -101,26 +106,18 @@ describe('function invoker', () => {
   it('imports a module instance per environment, so module-level state is per container', async () => {
     const invoker = createFunctionInvoker({ rootDir: process.cwd(), stage: 'dev', identity });
     const counting = { ...spec(5), entry: 'test/local/fixtures/counting-handler.ts' };
-    const together = await Promise.all([
-      invoker.invoke<{ served: number }>(counting, { holdMs: 30 }),
-      invoker.invoke<{ served: number }>(counting, { holdMs: 30 }),
-    ]);
-    expect(together.map((call) => call.result.served)).toEqual([1, 1]);
-    const [again, alsoAgain] = await Promise.all([invoker.invoke<{ served: number }>(counting, { holdMs: 30 }), invoker.invoke<{ served: number }>(counting, { holdMs: 30 })]);
-    expect([again.result.served, alsoAgain.result.served]).toEqual([2, 2]);
+    const twoAtOnce = async () => {
+      const calls = await Promise.all([0, 1].map(() => invoker.invoke<{ served: number }>(counting, { holdMs: 30 })));
+      return calls.map((call) => call.result.served);
+    };
+    expect(await twoAtOnce()).toEqual([1, 1]);
+    expect(await twoAtOnce()).toEqual([2, 2]);
   });
 
   it('discards an environment whose invocation timed out', async () => {
-    const environments: number[] = [];
-    const invoker = createFunctionInvoker({
-      rootDir: '.',
-      stage: 'dev',
-      identity,
-      loadHandler: async (_spec, environment) => {
-        environments.push(environment);
-        return (event) => ((event as { slow?: boolean }).slow ? new Promise((resolve) => setTimeout(resolve, 200)) : 'ok');
-      },
-    });
+    const { invoker, environments } = recordingInvoker(
+      () => (event) => ((event as { slow?: boolean }).slow ? new Promise((resolve) => setTimeout(resolve, 200)) : 'ok'),
+    );
     const tiny = { ...spec(5), timeoutSeconds: 0.05 };
     await expect(invoker.invoke(tiny, { slow: true })).rejects.toBeInstanceOf(LambdaTimeoutError);
     expect((await invoker.invoke(tiny, {})).result).toBe('ok');

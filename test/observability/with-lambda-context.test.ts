@@ -1,8 +1,9 @@
+import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../shared/observability/logger';
 import { withLambdaContext } from '../../shared/observability/with-lambda-context';
 import { lambdaContext } from '../support/http';
-import { handler as outboxSweeper } from '../../functions/schedule/outbox-sweeper';
+import { handler as campaignDispatcher } from '../../functions/schedule/campaign-dispatcher';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -24,7 +25,13 @@ describe('withLambdaContext', () => {
     expect(added).not.toHaveBeenCalled();
   });
 
-  it('is what the non-HTTP functions export (the outbox sweeper, for one)', () => {
-    expect(outboxSweeper.name).toBe('wrapped');
+  it("is what the non-HTTP functions export: the campaign dispatcher's deployed handler adds its context", async () => {
+    const added = vi.spyOn(logger, 'addContext');
+    const context = lambdaContext('facet-test-campaign-dispatcher');
+    // An input that is not a campaign firing is dropped before any AWS call.
+    // Lambda calls every handler with (event, context), whatever parameters the handler declares.
+    const asLambdaCallsIt = campaignDispatcher as (event: unknown, context: Context) => Promise<unknown>;
+    expect(await asLambdaCallsIt({ not: 'a firing' }, context)).toEqual({ outcome: 'invalid_input' });
+    expect(added).toHaveBeenCalledWith(context);
   });
 });

@@ -16,9 +16,9 @@ const open: GateFacts = {
   consent: consent(granted),
   address: 'ann@example.com',
   suppressed: false,
-  recentMarketingSends: 0,
-  frequencyCap: { messages: 3, days: 7 },
+  frequency: { recentMarketingSends: 0, cap: { messages: 3, days: 7 } },
 };
+const sent = (recentMarketingSends: number, cap = { messages: 3, days: 7 }) => ({ frequency: { recentMarketingSends, cap } });
 
 describe('closedGate', () => {
   it('lets a consenting, reachable, unsuppressed customer under the cap through', () => {
@@ -45,10 +45,15 @@ describe('closedGate', () => {
   });
 
   it('applies the frequency cap to marketing only, at the cap and above', () => {
-    expect(closedGate({ ...open, recentMarketingSends: 2 })).toBeUndefined();
-    expect(closedGate({ ...open, recentMarketingSends: 3 })).toBe('frequency_cap');
-    expect(closedGate({ ...open, recentMarketingSends: 9, frequencyCap: { messages: 10, days: 30 } })).toBeUndefined();
-    expect(closedGate({ ...open, purpose: 'service', recentMarketingSends: 50 })).toBeUndefined();
+    expect(closedGate({ ...open, ...sent(2) })).toBeUndefined();
+    expect(closedGate({ ...open, ...sent(3) })).toBe('frequency_cap');
+    expect(closedGate({ ...open, ...sent(9, { messages: 10, days: 30 }) })).toBeUndefined();
+    expect(closedGate({ ...open, purpose: 'service', ...sent(50) })).toBeUndefined();
+  });
+
+  it('leaves the cap alone where the step does not judge it (the freeze: the worker judges it at send time)', () => {
+    const { frequency: _, ...unjudged } = open;
+    expect(closedGate(unjudged)).toBeUndefined();
   });
 
   it('gives one reason, in the documented order, whatever else is true', () => {
@@ -59,7 +64,7 @@ describe('closedGate', () => {
           consent: consent(hasConsent ? granted : withdrawn),
           address: hasAddress ? 'x@example.com' : undefined,
           suppressed,
-          recentMarketingSends: sends,
+          ...sent(sends),
         };
         const expected = !hasConsent ? 'no_consent' : !hasAddress ? 'no_address' : suppressed ? 'suppressed' : sends >= 3 ? 'frequency_cap' : undefined;
         expect(closedGate(facts)).toBe(expected);

@@ -244,22 +244,9 @@ export class WindowSpend {
       let any = false;
       // Every bucket counts and its key does not matter: the values alone (fewer lookups than keys, then values).
       const buckets = Object.values(months);
-      if (this.singleKey !== null) {
-        // One department or one metal (the usual rule): one lookup a bucket, no loop over keys.
-        const key = this.singleKey;
-        const byDepartment = this.stats === DEPARTMENT_STATS;
-        for (let i = 0; i < buckets.length; i += 1) {
-          const bucket = buckets[i] as MonthBucket;
-          const stat = (byDepartment ? bucket.d : bucket.m)[key];
-          if (stat === undefined) continue;
-          sum += stat.s;
-          if (stat.c > 0) any = true;
-        }
-      } else {
-        for (let i = 0; i < buckets.length; i += 1) {
-          sum += this.selected(buckets[i] as MonthBucket);
-          if (this.selectedAny) any = true;
-        }
+      for (let i = 0; i < buckets.length; i += 1) {
+        sum += this.selected(buckets[i] as MonthBucket);
+        if (this.selectedAny) any = true;
       }
       out.lo = sum;
       out.hi = sum;

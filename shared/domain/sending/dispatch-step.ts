@@ -81,7 +81,7 @@ async function freezeStep(loaded: LoadedCampaign, state: DispatchState, options:
   });
   const counters = new CounterDeltas();
   try {
-    const tally = await freezeCandidates({ tenantId, campaignId, purpose, settings, now }, slice.candidates, counters);
+    const tally = await freezeCandidates({ tenantId, campaignId, purpose, now }, slice.candidates, counters);
     logger.info('audience slice frozen', { tenantId, campaignId, ...tally, finished: slice.finished });
   } finally {
     await counters.flush(`${campaignId}#${state.step}`);

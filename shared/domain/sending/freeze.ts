@@ -16,7 +16,6 @@ import { keys } from '../../store/keys';
 import { SKIP_COUNTERS } from '../campaigns/campaign-counters';
 import { addressHash } from '../customers/address-hash';
 import type { ConsentState } from '../customers/consent';
-import type { TenantSettings } from '../tenants/settings';
 import { closedGate, needsLookups, type MessagePurpose } from './gates';
 import type { CampaignRecipient } from './recipient';
 import { freezeRecipient } from './recipient-store';
@@ -32,7 +31,6 @@ export interface FreezeContext {
   readonly tenantId: string;
   readonly campaignId: string;
   readonly purpose: MessagePurpose;
-  readonly settings: Pick<TenantSettings, 'frequencyCap'>;
   readonly now: Date;
 }
 
@@ -93,9 +91,6 @@ export async function freezeCandidates(context: FreezeContext, candidates: reado
       consent: c.consent,
       address: c.email,
       suppressed: c.email !== undefined && suppressed.has(addressHash(tenantId, 'email', c.email)),
-      // Not counted here: the worker applies the cap at send time (see above).
-      recentMarketingSends: 0,
-      frequencyCap: context.settings.frequencyCap,
     });
     const recipient: CampaignRecipient = {
       tenantId,

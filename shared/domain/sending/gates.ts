@@ -26,9 +26,12 @@ export interface GateFacts {
   /** The customer's address on the channel, if any. */
   readonly address: string | undefined;
   readonly suppressed: boolean;
-  /** Marketing messages already sent to the customer inside the cap's window (other campaigns). */
-  readonly recentMarketingSends: number;
-  readonly frequencyCap: FrequencyCap;
+  /**
+   * The frequency cap, where this step judges it: the marketing messages already sent to the customer inside the cap's
+   * window (other campaigns and automations), and the cap. Absent at the freeze: the send worker judges the cap at send
+   * time, when the timeline holds what was sent in between.
+   */
+  readonly frequency?: { readonly recentMarketingSends: number; readonly cap: FrequencyCap };
 }
 
 /** The first closed gate, or undefined when the message may go. */
@@ -36,7 +39,9 @@ export function closedGate(facts: GateFacts): SkipReason | undefined {
   if (!hasConsent(facts.consent, facts.channel, facts.purpose)) return 'no_consent';
   if (facts.address === undefined || facts.address.trim() === '') return 'no_address';
   if (facts.suppressed) return 'suppressed';
-  if (facts.purpose === 'marketing' && facts.recentMarketingSends >= facts.frequencyCap.messages) return 'frequency_cap';
+  if (facts.purpose === 'marketing' && facts.frequency && facts.frequency.recentMarketingSends >= facts.frequency.cap.messages) {
+    return 'frequency_cap';
+  }
   return undefined;
 }
 

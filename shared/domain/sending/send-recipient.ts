@@ -115,8 +115,7 @@ export async function sendRecipient(job: ParsedSendJob, delivery: Delivery, coun
     consent,
     address,
     suppressed,
-    recentMarketingSends: recent,
-    frequencyCap: settings.frequencyCap,
+    ...(capToCheck ? { frequency: { recentMarketingSends: recent, cap: settings.frequencyCap } } : {}),
   });
   if (gate !== undefined) {
     const moved = await transitionRecipient(ref, {
