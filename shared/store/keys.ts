@@ -111,6 +111,16 @@ export const keys = {
     pk: customerPk(tenantId, customerId),
     skPrefix: `${kind}#`,
   }),
+  /**
+   * The customer item and their timeline from `since` on, as one key range: `COMM#{at}…` sorts just before the
+   * customer item, with only the consent history (`CONSENT#…`) in between (`CUSTOMER_CHILD_KINDS` keeps it so; a test
+   * holds it). The send worker reads both in one request for the frequency cap.
+   */
+  customerWithTimelineSince: (tenantId: string, customerId: string, since: string) => ({
+    pk: customerPk(tenantId, customerId),
+    from: `COMM#${since}`,
+    to: 'CUSTOMER',
+  }),
   /** Time-ordered children (consent history, communications): sk sorts by time, newest last. */
   customerTimed: (tenantId: string, customerId: string, kind: 'CONSENT' | 'COMM', at: string, id: string): Key => ({
     pk: customerPk(tenantId, customerId),
@@ -280,7 +290,8 @@ export const keys = {
 
 export type TenantEntityKind = 'SEGMENT' | 'TEMPLATE' | 'CAMPAIGN' | 'AUTOMATION' | 'IMPORT' | 'IDENTITY';
 export type SegmentReferenceKind = 'campaign' | 'automation';
-export type CustomerChildKind = 'PURCHASE' | 'REPAIR' | 'LAYBY' | 'APPT' | 'CONSENT' | 'COMM';
+export const CUSTOMER_CHILD_KINDS = ['PURCHASE', 'REPAIR', 'LAYBY', 'APPT', 'CONSENT', 'COMM'] as const;
+export type CustomerChildKind = (typeof CUSTOMER_CHILD_KINDS)[number];
 export type UniqueKind = 'CUSTOMER_EXT' | 'PURCHASE_EXT' | 'REPAIR_EXT' | 'LAYBY_EXT' | 'APPT_EXT' | 'EMAIL';
 
 /** Index keys, also built only here. */

@@ -4,13 +4,13 @@
  * written once per claim and can be found again: the reconciler reads it to learn whether SES answered a worker that
  * died right after writing it. `purpose` (not part of the API shape) lets the frequency cap count marketing only.
  */
-import { PutCommand, QueryCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../config/env';
 import { documentClient } from '../../store/dynamo';
 import { keys } from '../../store/keys';
 import { isConditionFailure } from '../../store/unit-of-work';
 import type { Communication, CommunicationKind, CommunicationStatus } from '../customers/communication';
-import { countRecentMarketing, type MessagePurpose } from './gates';
+import type { MessagePurpose } from './gates';
 
 /** The communication id of a campaign email: one per customer and campaign. */
 export const campaignCommunicationId = (campaignId: string) => `cmp_${campaignId}`;
@@ -88,36 +88,4 @@ export async function readCampaignCommunication(
     }),
   );
   return Item as { status?: string; providerMessageId?: string } | undefined;
-}
-
-/**
- * Marketing messages the customer got since `since`, from their timeline (a key range: the timeline sorts by time).
- * One query, usually a fraction of a read unit.
- */
-export async function recentMarketingSends(
-  tenantId: string,
-  customerId: string,
-  since: Date,
-  excludeCampaignId?: string,
-  consistent = false,
-): Promise<number> {
-  const { pk } = keys.customerCollection(tenantId, customerId);
-  const entries: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await documentClient.send(
-      new QueryCommand({
-        TableName: env.tableName(),
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': pk, ':from': `COMM#${since.toISOString()}`, ':to': 'COMM#~' },
-        ProjectionExpression: 'purpose, #status, campaignId, createdAt',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ...(consistent ? { ConsistentRead: true } : {}),
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    entries.push(...(result.Items ?? []));
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
-  return countRecentMarketing(entries, since, excludeCampaignId);
 }

@@ -17,13 +17,9 @@
 import type { EmailSender } from '../../adapters/ses/outbound-email';
 import { sesTenantName } from '../../adapters/ses/ses-tenant';
 import { logger } from '../../observability/logger';
-import { documentClient } from '../../store/dynamo';
-import { keys } from '../../store/keys';
 import { env } from '../../config/env';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SkipReason } from '../campaigns/campaign-counters';
 import type { CampaignStatus } from '../campaigns/state-machine';
-import type { CustomerItem } from '../customers/customer-item';
 import { isSuppressed } from '../suppression/suppression-repository';
 import { mergeScope } from '../templates/merge-data';
 import { TemplateRenderError, type RenderedEmail } from '../templates/render-template';
@@ -31,7 +27,8 @@ import { tenantFormat } from '../templates/tenant-format';
 import type { TenantSettings } from '../tenants/settings';
 import { signUnsubscribeToken, unsubscribeUrl } from '../unsubscribe/unsubscribe-token';
 import type { SigningKeyProvider } from '../unsubscribe/signing-key';
-import { campaignCommunicationSk, putCampaignCommunication, recentMarketingSends } from './campaign-communication';
+import { campaignCommunicationSk, putCampaignCommunication } from './campaign-communication';
+import { readSendTimeCustomer } from './send-time-customer';
 import { composeEmail, type Sender } from './compose-email';
 import { closedGate, frequencyWindowStart, needsLookups } from './gates';
 import type { ParsedSendJob } from './messages';
@@ -76,15 +73,6 @@ export type SendResult =
   /** SES refused for now: the claim was released; the message must come back after `backoffSeconds`. */
   | { kind: 'retry'; reason: string; backoffSeconds: number };
 
-/**
- * The customer as of a moment ago: an eventually consistent read (half the read units) is fresh to within a second,
- * which is all a re-check of consent made minutes or hours after the freeze needs.
- */
-async function readCustomer(tenantId: string, customerId: string): Promise<CustomerItem | undefined> {
-  const { Item } = await documentClient.send(new GetCommand({ TableName: env.tableName(), Key: keys.customer(tenantId, customerId) }));
-  return Item as CustomerItem | undefined;
-}
-
 export async function sendRecipient(job: ParsedSendJob, delivery: Delivery, counters: CounterDeltas, deps: SendDeps): Promise<SendResult> {
   const ref: RecipientRef = { tenantId: job.tenantId, campaignId: job.campaignId, customerId: job.customerId };
   const count = (field: Parameters<CounterDeltas['add']>[2]) => counters.add(job.tenantId, job.campaignId, field);
@@ -99,23 +87,25 @@ export async function sendRecipient(job: ParsedSendJob, delivery: Delivery, coun
   if (status === 'paused') return { kind: 'left', why: 'paused' };
   if (status !== 'sending') return { kind: 'left', why: 'campaign_not_sending' };
 
-  const [customer, settings] = await Promise.all([readCustomer(job.tenantId, job.customerId), deps.tenantSettings(job.tenantId)]);
+  const settings = await deps.tenantSettings(job.tenantId);
   const now = deps.now();
+  const marketing = job.purpose === 'marketing';
+  const { customer, recentMarketingSends } = await readSendTimeCustomer(
+    job.tenantId,
+    job.customerId,
+    marketing ? { since: frequencyWindowStart(now, settings.frequencyCap), excludeCampaignId: job.campaignId } : undefined,
+  );
   const address = customer && !customer.erased ? customer.email : undefined;
   const consent = customer?.consent ?? { email: { marketing: null, service: null }, sms: { marketing: null, service: null } };
   const lookups = needsLookups({ channel: 'email', purpose: job.purpose, consent, address });
-  const capToCheck = lookups && job.purpose === 'marketing';
-  const [suppressed, recent] = await Promise.all([
-    lookups ? isSuppressed(job.tenantId, 'email', address!) : false,
-    capToCheck ? recentMarketingSends(job.tenantId, job.customerId, frequencyWindowStart(now, settings.frequencyCap), job.campaignId) : 0,
-  ]);
+  const suppressed = lookups ? await isSuppressed(job.tenantId, 'email', address!) : false;
   const gate = closedGate({
     channel: 'email',
     purpose: job.purpose,
     consent,
     address,
     suppressed,
-    ...(capToCheck ? { frequency: { recentMarketingSends: recent, cap: settings.frequencyCap } } : {}),
+    ...(marketing ? { frequency: { recentMarketingSends, cap: settings.frequencyCap } } : {}),
   });
   if (gate !== undefined) {
     const moved = await transitionRecipient(ref, {
