@@ -60,6 +60,8 @@ function describeCall(command: string, input: Plain): Call {
     const values = (input.ExpressionAttributeValues ?? {}) as Plain;
     const pk = text(values[':pk']);
     const from = text(values[':from'] ?? values[':low'] ?? values[':prefix'] ?? values[':kind']);
+    // The send worker's one range over a customer's recent timeline and the customer item (send-time-customer.ts).
+    if (text(values[':to']) === 'CUSTOMER') return { kinds: ['customer + recent timeline'], read };
     return { kinds: [kindOf(pk, from, input.IndexName as string | undefined)], read };
   }
   if (command === 'BatchGetItemCommand' || command === 'BatchWriteItemCommand') {
