@@ -9,7 +9,7 @@
  * over. All reads are eventually consistent: fresh to within a second, which is all a re-check made minutes or hours
  * after the freeze needs.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../config/env';
 import { documentClient } from '../../store/dynamo';
 import { keys } from '../../store/keys';
@@ -38,22 +38,20 @@ export async function readSendTimeCustomer(
   const range = keys.customerWithTimelineSince(tenantId, customerId, frequencyWindow.since.toISOString());
   const timeline: Record<string, unknown>[] = [];
   let customer: CustomerItem | undefined;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: env.tableName(),
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': range.pk, ':from': range.from, ':to': range.to },
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
+  const pages = paginateQuery(
+    { client: documentClient },
+    {
+      TableName: env.tableName(),
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': range.pk, ':from': range.from, ':to': range.to },
+    },
+  );
+  for await (const page of pages) {
     for (const item of page.Items ?? []) {
       const sk = String(item.sk);
       if (sk === range.to) customer = item as CustomerItem;
       else if (sk.startsWith('COMM#')) timeline.push(item);
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   return { customer, recentMarketingSends: countRecentMarketing(timeline, frequencyWindow.since, frequencyWindow.excludeCampaignId) };
 }

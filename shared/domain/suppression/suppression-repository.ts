@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '../../auth/roles';
 import { auditItem } from '../../audit/audit-entry';
 import { env } from '../../config/env';
@@ -59,22 +59,19 @@ export async function suppressedAmong(tenantId: string, channel: ConsentChannel,
 async function readWholeList(tenantId: string, channel: ConsentChannel, limit: number): Promise<Set<string> | undefined> {
   const { pk } = keys.suppressionPrefix(tenantId);
   const listed = new Set<string>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: env.tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :channel)',
-        ExpressionAttributeValues: { ':pk': pk, ':channel': `${channel}#` },
-        ProjectionExpression: 'addressHash',
-        Limit: limit + 1 - listed.size,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
+  const pages = paginateQuery(
+    { client: documentClient, pageSize: limit + 1 },
+    {
+      TableName: env.tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :channel)',
+      ExpressionAttributeValues: { ':pk': pk, ':channel': `${channel}#` },
+      ProjectionExpression: 'addressHash',
+    },
+  );
+  for await (const page of pages) {
     for (const item of page.Items ?? []) listed.add(String(item.addressHash));
     if (listed.size > limit) return undefined;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   return listed;
 }
 
