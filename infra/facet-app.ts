@@ -10,10 +10,11 @@ export interface FacetApp {
 }
 
 /**
- * The CDK app: one stack `facet-{stage}` (stage from the `stage` context, `-c stage=prod`), environment-agnostic so
- * it synthesizes offline, checked by cdk-nag's AwsSolutions pack. cdk-nag 3 runs as a policy-validation plugin after
- * synthesis; every finding is either fixed or acknowledged where the resource is built, with its reason
- * (`Validations.of(construct).acknowledge`), and the reasons are copied into the template's metadata for auditors.
+ * The CDK app: one stack `facet-{stage}` (stage from the `stage` context, `-c stage=prod`) with its operations nested
+ * stack, environment-agnostic so it synthesizes offline, checked by cdk-nag's AwsSolutions pack. cdk-nag 3 runs as a
+ * policy-validation plugin after synthesis and walks the whole construct tree, nested stack included; every finding
+ * is either fixed or acknowledged where the resource is built, with its reason (`Validations.of(construct)
+ * .acknowledge`), and the reasons are copied into the template's metadata for auditors.
  */
 export function createFacetApp(props: AppProps = {}): FacetApp {
   const app = new App(props);

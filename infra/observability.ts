@@ -1,4 +1,4 @@
-import { CfnParameter, Duration, Validations } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack, Validations } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -38,9 +38,25 @@ export interface ThresholdAlarmProps {
   readonly missingDataBreaches?: boolean;
 }
 
+/** The deploy parameter `AlarmEmail` (`npx cdk deploy --parameters AlarmEmail=<address>`). */
+export const ALARM_EMAIL_PARAMETER = 'AlarmEmail';
+
 /**
- * Where operators look: one SNS topic every alarm notifies (its e-mail subscription is the `AlarmEmail` deploy
- * parameter) and one dashboard. Later capabilities add their alarms with `addAlarm` and their panels with
+ * Declares `AlarmEmail` in a stack: in the deployed stack, where `cdk deploy --parameters` sets it, and in the stack
+ * that holds the alarm topic (the operations nested stack), which receives it from its parent.
+ */
+export function declareAlarmEmailParameter(stack: Stack): CfnParameter {
+  return new CfnParameter(stack, ALARM_EMAIL_PARAMETER, {
+    type: 'String',
+    description: 'E-mail address that receives CloudWatch alarm notifications (confirm the subscription e-mail).',
+    allowedPattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
+    constraintDescription: 'must be an e-mail address',
+  });
+}
+
+/**
+ * Where operators look: one SNS topic every alarm notifies (its e-mail subscription is the `AlarmEmail` parameter of
+ * the stack it is in) and one dashboard. Later capabilities add their alarms with `addAlarm` and their panels with
  * `addSection`, so nothing about operations lives anywhere else.
  */
 export class Observability extends Construct {
@@ -53,12 +69,7 @@ export class Observability extends Construct {
   constructor(scope: Construct, id: string, settings: StageSettings) {
     super(scope, id);
     this.prefix = settings.prefix;
-    const alarmEmail = new CfnParameter(scope, 'AlarmEmail', {
-      type: 'String',
-      description: 'E-mail address that receives CloudWatch alarm notifications (confirm the subscription e-mail).',
-      allowedPattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
-      constraintDescription: 'must be an e-mail address',
-    });
+    const alarmEmail = declareAlarmEmailParameter(Stack.of(this));
     this.alarmTopic = new Topic(this, 'AlarmTopic', {
       topicName: `${settings.prefix}-alarms`,
       displayName: `Facet ${settings.stage} alarms`,

@@ -8,8 +8,9 @@ import { Email } from './email';
 import { addEngagementOperations, EventRules } from './engagement';
 import { FacetFunction } from './facet-function';
 import { Messaging } from './messaging';
-import { Observability } from './observability';
+import { declareAlarmEmailParameter, type Observability } from './observability';
 import { addCoreOperations } from './operations';
+import { OperationsStack } from './operations-stack';
 import { Schedules } from './schedules';
 import { SigningKey } from './secrets';
 import { stageSettings, type StageSettings } from './stage-settings';
@@ -21,10 +22,11 @@ export interface FacetStackProps extends StackProps {
 }
 
 /**
- * The whole of Facet in one stack per stage, composed of one construct per concern. Functions, their grants and
- * triggers come from functions/manifest.ts; queues from shared/config/queues.ts; the table from
- * shared/store/table-definition.ts. Later capabilities add functions to the manifest and, where they need them,
- * call the grant helpers here (schedules.grantManageSchedules, email.grantSendEmail, signingKey.grantRead).
+ * The whole of Facet in one stack per stage, composed of one construct per concern; the operators' side (alarms,
+ * alarm topic, dashboard) is a nested stack, `OperationsStack`, to keep this stack under CloudFormation's 500
+ * resources. Functions, their grants and triggers come from functions/manifest.ts; queues from
+ * shared/config/queues.ts; the table from shared/store/table-definition.ts. Later capabilities add functions to the
+ * manifest and, where they need them, call the grant helpers here (schedules.grantManageSchedules, email.grantSendEmail, signingKey.grantRead).
  */
 export class FacetStack extends Stack {
   readonly settings: StageSettings;
@@ -33,6 +35,8 @@ export class FacetStack extends Stack {
   readonly signingKey: SigningKey;
   readonly schedules: Schedules;
   readonly email: Email;
+  /** Alarms, alarm topic and dashboard, in a nested stack (see OperationsStack for why). */
+  readonly operations: OperationsStack;
   readonly observability: Observability;
   readonly api: Api;
   readonly functions: ReadonlyMap<FunctionId, FacetFunction>;
@@ -49,7 +53,9 @@ export class FacetStack extends Stack {
     this.signingKey = new SigningKey(this, 'SigningKey', settings);
     this.schedules = new Schedules(this, 'Schedules', settings);
     this.email = new Email(this, 'Email', settings);
-    this.observability = new Observability(this, 'Observability', settings);
+    const alarmEmail = declareAlarmEmailParameter(this);
+    this.operations = new OperationsStack(this, 'Operations', { settings, alarmEmail: alarmEmail.valueAsString });
+    this.observability = this.operations.observability;
 
     const functions = new Map<FunctionId, FacetFunction>();
     for (const spec of FUNCTIONS) {

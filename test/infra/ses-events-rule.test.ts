@@ -27,6 +27,13 @@ function single(type: string, props: Record<string, unknown>): [string, Resource
   return found[0]!;
 }
 
+/** Alarms and dashboard are in the operations nested stack. */
+function operationsSingle(type: string, props: Record<string, unknown>): [string, Resource] {
+  const found = Object.entries(facet.operationsTemplate.findResources(type, { Properties: props })) as [string, Resource][];
+  expect(found, `${type} ${JSON.stringify(props)}`).toHaveLength(1);
+  return found[0]!;
+}
+
 const functionId = () => single('AWS::Lambda::Function', { FunctionName: `facet-${STAGE}-email-events` })[0];
 const dlqId = () => single('AWS::SQS::Queue', { QueueName: DLQ_NAME })[0];
 const ruleOf = () => single('AWS::Events::Rule', { Name: `facet-${STAGE}-email-events` });
@@ -109,8 +116,8 @@ describe('the dead-letter queue', () => {
 
 describe('operations', () => {
   it('alarms on the first message in the queue, under a name and description an operator can act on', () => {
-    const [, alarm] = single('AWS::CloudWatch::Alarm', { AlarmName: `facet-${STAGE}-email-events-dlq-depth` });
-    expect(alarm.Properties).toMatchObject({
+    const [, alarm] = operationsSingle('AWS::CloudWatch::Alarm', { AlarmName: `facet-${STAGE}-email-events-dlq-depth` });
+    expect(facet.inParent(alarm.Properties)).toMatchObject({
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId(), 'QueueName'] } }],
@@ -126,8 +133,8 @@ describe('operations', () => {
   });
 
   it('shows the queue depth in the engagement section of the dashboard', () => {
-    const [, dashboard] = single('AWS::CloudWatch::Dashboard', { DashboardName: `facet-${STAGE}-operations` });
-    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    const [, dashboard] = operationsSingle('AWS::CloudWatch::Dashboard', { DashboardName: `facet-${STAGE}-operations` });
+    const body = JSON.stringify(facet.inParent(dashboard.Properties.DashboardBody));
     const section = body.slice(body.indexOf('Email reputation and engagement'));
     expect(section).toContain('SES events not processed (dead-letter queue)');
     expect(section).toContain(dlqId());

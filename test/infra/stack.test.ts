@@ -326,11 +326,58 @@ describe('email and secrets', () => {
   });
 });
 
+describe('stack size', () => {
+  /** CloudFormation's limits per stack; the parent keeps room below them for the capabilities still to come. */
+  const RESOURCE_LIMIT = 500;
+  const PARAMETER_LIMIT = 200;
+  const PARENT_RESOURCE_BUDGET = 400;
+
+  const countOf = (template: typeof facet.template, section: 'Resources' | 'Parameters') =>
+    Object.keys((template.toJSON() as Record<string, Record<string, unknown> | undefined>)[section] ?? {}).length;
+
+  it(`keeps the deployed stack within a budget of ${PARENT_RESOURCE_BUDGET} resources`, () => {
+    expect(countOf(facet.template, 'Resources')).toBeLessThanOrEqual(PARENT_RESOURCE_BUDGET);
+  });
+
+  it("puts the operators' side in one nested stack, within CloudFormation's limits", () => {
+    expect(resources('AWS::CloudFormation::Stack')).toHaveLength(1);
+    for (const type of ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Dashboard', 'AWS::SNS::Topic', 'AWS::SNS::Subscription']) {
+      expect(resources(type), `${type} in the parent`).toHaveLength(0);
+      expect(Object.keys(facet.operationsTemplate.findResources(type)).length, `${type} in the nested stack`).toBeGreaterThan(0);
+    }
+    expect(countOf(facet.operationsTemplate, 'Resources')).toBeLessThan(RESOURCE_LIMIT);
+    expect(countOf(facet.operationsTemplate, 'Parameters')).toBeLessThanOrEqual(PARAMETER_LIMIT);
+  });
+
+  it('still outputs the alarm topic and the dashboard name from the deployed stack', () => {
+    const outputs = facet.template.toJSON().Outputs as Record<string, { Value: any }>;
+    const [topicId] = operationsSingle('AWS::SNS::Topic', { TopicName: `facet-${STAGE}-alarms` });
+    const [nestedStackId, nestedOutput] = outputs.AlarmTopicArn!.Value['Fn::GetAtt'] as [string, string];
+    expect(resources('AWS::CloudFormation::Stack').map(([id]) => id)).toEqual([nestedStackId]);
+    const nestedOutputs = facet.operationsTemplate.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(nestedOutputs[nestedOutput.replace(/^Outputs\./, '')]!.Value).toEqual({ Ref: topicId });
+    expect(outputs.DashboardName!.Value).toBe(`facet-${STAGE}-operations`);
+  });
+});
+
+/** Alarms, alarm topic and dashboard: in the operations nested stack, watching the parent's functions and queues. */
+function operationsResources(type: string, props?: Record<string, unknown>): [string, Resource][] {
+  return Object.entries(facet.operationsTemplate.findResources(type, props ? { Properties: props } : undefined)) as [string, Resource][];
+}
+
+function operationsSingle(type: string, props: Record<string, unknown>): [string, Resource] {
+  const found = operationsResources(type, props);
+  expect(found, `${type} ${JSON.stringify(props)}`).toHaveLength(1);
+  return found[0]!;
+}
+
 describe('observability', () => {
   it('sends alarms to an SNS topic whose e-mail subscription is the AlarmEmail parameter', () => {
     facet.template.hasParameter('AlarmEmail', { Type: 'String' });
-    const [topicId] = single('AWS::SNS::Topic', { TopicName: `facet-${STAGE}-alarms` });
-    facet.template.hasResourceProperties('AWS::SNS::Subscription', {
+    facet.operationsTemplate.hasParameter('AlarmEmail', { Type: 'String' });
+    expect(facet.inParent({ Ref: 'AlarmEmail' })).toEqual({ Ref: 'AlarmEmail' });
+    const [topicId] = operationsSingle('AWS::SNS::Topic', { TopicName: `facet-${STAGE}-alarms` });
+    facet.operationsTemplate.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       TopicArn: { Ref: topicId },
       Endpoint: { Ref: 'AlarmEmail' },
@@ -338,12 +385,12 @@ describe('observability', () => {
   });
 
   function alarmsOn(metricName: string) {
-    return resources('AWS::CloudWatch::Alarm', { MetricName: metricName }).map(([, alarm]) => alarm.Properties);
+    return operationsResources('AWS::CloudWatch::Alarm', { MetricName: metricName }).map(([, alarm]) => alarm.Properties);
   }
 
   it('alarms on the first message in every dead-letter queue', () => {
     const alarms = alarmsOn('ApproximateNumberOfMessagesVisible');
-    const watchedQueues = alarms.map((alarm) => alarm.Dimensions[0].Value['Fn::GetAtt'][0]);
+    const watchedQueues = alarms.map((alarm) => (facet.inParent(alarm.Dimensions[0].Value) as any)['Fn::GetAtt'][0]);
     for (const queueId of queueIds) expect(watchedQueues).toContain(dlqOf(queueId)[0]);
     expect(watchedQueues.some((id: string) => id.startsWith('SchedulesDeadLetterQueue'))).toBe(true);
     for (const alarm of alarms) {
@@ -353,13 +400,13 @@ describe('observability', () => {
   });
 
   it.each(['Errors', 'Throttles'])('alarms on %s of every function', (metricName) => {
-    const watched = alarmsOn(metricName).map((alarm) => alarm.Dimensions[0].Value.Ref);
+    const watched = alarmsOn(metricName).map((alarm) => (facet.inParent(alarm.Dimensions[0].Value) as { Ref: string }).Ref);
     for (const spec of SPECS) expect(watched).toContain(lambdaOf(spec)[0]);
     for (const alarm of alarmsOn(metricName)) expect(alarm.AlarmActions).toHaveLength(1);
   });
 
   it('has one operations dashboard with API, function, queue and DLQ panels', () => {
-    const [, dashboard] = single('AWS::CloudWatch::Dashboard', { DashboardName: `facet-${STAGE}-operations` });
+    const [, dashboard] = operationsSingle('AWS::CloudWatch::Dashboard', { DashboardName: `facet-${STAGE}-operations` });
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
     for (const metric of ['4xx', '5xx', 'Latency', 'Errors', 'Throttles', 'Duration', 'ApproximateAgeOfOldestMessage']) {
       expect(body).toContain(metric);
@@ -381,7 +428,10 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('gives every acknowledgement a written reason, and acknowledges only what was reviewed', () => {
     const acknowledgedOn = new Map<string, { type: string; properties: Record<string, any> }[]>();
-    for (const resource of Object.values(facet.template.toJSON().Resources) as (Resource & { Type: string })[]) {
+    const allResources = [facet.template, facet.operationsTemplate].flatMap(
+      (template) => Object.values(template.toJSON().Resources) as (Resource & { Type: string })[],
+    );
+    for (const resource of allResources) {
       const rules = (resource.Metadata?.cdk_nag?.rules_to_suppress ?? []) as { id: string; reason: string }[];
       for (const rule of rules) {
         expect(rule.reason.length, rule.id).toBeGreaterThan(40);

@@ -22,8 +22,12 @@ describe('a production stage', () => {
     prod = synthesizeFacet({
       stage: 'prod',
       bundle: false,
-      // A queue without DLQ or TLS policy: the AwsSolutions pack the app registers must report it.
-      beforeSynth: ({ stack }) => void new Queue(stack, 'UncheckedQueue'),
+      // A queue without DLQ or TLS policy, in the stack and in its operations nested stack: the AwsSolutions pack the
+      // app registers must report both.
+      beforeSynth: ({ stack }) => {
+        new Queue(stack, 'UncheckedQueue');
+        new Queue(stack.operations, 'UncheckedQueue');
+      },
     });
   }, 60_000);
 
@@ -54,14 +58,17 @@ describe('a production stage', () => {
     }
   });
 
-  it('runs cdk-nag AwsSolutions on the app and reports what is not acknowledged', () => {
+  it('runs cdk-nag AwsSolutions on the app, nested stack included, and reports what is not acknowledged', () => {
     const violations = prod.validationReport.pluginReports
       .filter((report) => report.pluginName === 'AwsSolutions')
       .flatMap((report) => report.violations);
     expect(violations.map((violation) => violation.ruleName).sort()).toEqual(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']);
     for (const violation of violations) {
       expect(violation.severity).toBe('error');
-      expect(violation.violatingConstructs.map((c) => c.constructPath)).toEqual(['facet-prod/UncheckedQueue/Resource']);
+      expect(violation.violatingConstructs.map((c) => c.constructPath).sort()).toEqual([
+        'facet-prod/Operations/UncheckedQueue/Resource',
+        'facet-prod/UncheckedQueue/Resource',
+      ]);
     }
   });
 });

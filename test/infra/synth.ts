@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Stack, type NestedStack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createFacetApp, type FacetApp } from '../../infra/facet-app';
 import { REPO_ROOT } from '../../infra/facet-function';
@@ -16,7 +17,12 @@ export interface ValidationReport {
 }
 
 export interface SynthesizedFacet extends FacetApp {
+  /** The deployed stack's template (facet-{stage}). */
   readonly template: Template;
+  /** The operations nested stack's template: alarm topic, alarms, dashboard. */
+  readonly operationsTemplate: Template;
+  /** A value of the operations template with its nested-stack parameters replaced by what the parent passes. */
+  readonly inParent: (value: unknown) => unknown;
   readonly assemblyDir: string;
   readonly validationReport: ValidationReport;
 }
@@ -58,7 +64,38 @@ export function synthesizeFacet(options: SynthOptions): SynthesizedFacet {
   const validationReport = JSON.parse(
     readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8'),
   ) as ValidationReport;
-  return { ...facet, template: Template.fromStack(facet.stack), assemblyDir: assembly.directory, validationReport };
+  const template = Template.fromStack(facet.stack);
+  return {
+    ...facet,
+    template,
+    operationsTemplate: Template.fromStack(facet.stack.operations),
+    inParent: nestedParameterResolver(template, facet.stack.operations),
+    assemblyDir: assembly.directory,
+    validationReport,
+  };
+}
+
+/**
+ * A nested template names the parent's resources through parameters (`{ Ref: 'referenceto…Ref' }`, bound on the
+ * parent's AWS::CloudFormation::Stack resource). This maps such references back to the parent's own expressions
+ * (`{ Ref: <logical id> }`, `{ 'Fn::GetAtt': [<logical id>, …] }`), so an assertion on a nested resource can say
+ * which parent resource it watches.
+ */
+export function nestedParameterResolver(parent: Template, nested: NestedStack): (value: unknown) => unknown {
+  const resourceId = Stack.of(nested.nestedStackResource!).getLogicalId(nested.nestedStackResource!);
+  const resource = (parent.toJSON() as { Resources: Record<string, { Properties?: { Parameters?: Record<string, unknown> } }> })
+    .Resources[resourceId];
+  const bindings = resource?.Properties?.Parameters;
+  if (!bindings) throw new Error(`No parameters on the nested stack resource ${resourceId}`);
+  const resolve = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(resolve);
+    if (!value || typeof value !== 'object') return value;
+    const record = value as Record<string, unknown>;
+    const ref = record.Ref;
+    if (typeof ref === 'string' && Object.keys(record).length === 1 && ref in bindings) return bindings[ref];
+    return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, resolve(inner)]));
+  };
+  return resolve;
 }
 
 /** Every statement of every IAM policy in the template (inline role policies and AWS::IAM::Policy documents). */
