@@ -30,7 +30,7 @@ import { SegmentRun } from '../shared/domain/segments/segment-run';
 import { evaluateBook, evaluationAttributes, SPEND_ATTRIBUTES } from '../shared/domain/segments/segment-evaluation';
 import { indexKeys, keys } from '../shared/store/keys';
 import { BOOK_PROJECTION, BOOK_SHARDS, INDEXES } from '../shared/store/table-definition';
-import { buildBook, COMPOSITE_RULE, CONTEXT, plan } from './bench-segment-predicate';
+import { buildBook, COMPOSITE_RULE, CONTEXT, plan, type StoredBookCustomer } from './bench-segment-predicate';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(String(process.argv[i]).replace(/^--/, ''), String(process.argv[i + 1]));
@@ -105,7 +105,7 @@ async function inMemory(size: number) {
 // 3 and 4: DynamoDB (dynalite)
 
 /** A synthetic customer as the table holds it: base keys, book index keys, the projected attributes. */
-function customerItem(tenantId: string, customer: BookCustomer, i: number): Record<string, unknown> {
+function customerItem(tenantId: string, customer: StoredBookCustomer, i: number): Record<string, unknown> {
   return {
     ...keys.customer(tenantId, customer.customerId),
     ...indexKeys.book(tenantId, customer.customerId),
@@ -164,8 +164,8 @@ function computedPassUnits(items: readonly Record<string, unknown>[]): number {
 
 async function throughDynamo(size: number, tableName: string, endpoint: string) {
   const tenantId = `BENCH${size}`;
-  const { customers } = buildBook(size);
-  const items = customers.map((customer, i) => customerItem(tenantId, customer, i));
+  const { stored } = buildBook(size);
+  const items = stored.map((customer, i) => customerItem(tenantId, customer, i));
   const sizes = items.map(indexItemSize);
   const averageSize = sizes.reduce((a, b) => a + b, 0) / sizes.length;
   console.log(`\n${fmt(size)} customers through DynamoDB (dynalite): book index items ${fmt(averageSize)} bytes on average, largest ${fmt(Math.max(...sizes))}`);

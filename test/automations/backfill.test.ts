@@ -1,5 +1,6 @@
 /** What a backfill covers (../../shared/domain/automations/backfill.ts), with the type's own occurrences. */
 import { describe, expect, it } from 'vitest';
+import { emptyAggregates } from '../../shared/domain/customers/aggregates';
 import { backfillRange, backfillVerdict, MAX_BACKFILL_DAYS } from '../../shared/domain/automations/backfill';
 import { isEligible } from '../../shared/domain/automations/eligibility';
 import { addDays, startOfLocalDay } from '../../shared/domain/automations/local-time';
@@ -75,7 +76,7 @@ describe('what it sends', () => {
   it('a re-engagement message within its validity after a lapse before switching on', () => {
     const lapsing = automation({ type: 'reengagement', name: 'Miss you' }, { enabledAt });
     // Last purchase on 5 September: lapsed on 6 March (no purchase since the same day six months before), before 10 March.
-    const customer = bookCustomer({ agg: { ...bookCustomer().agg, lastPurchaseAt: localAt('2025-09-05', 12, SYDNEY), purchaseCount: 1 } });
+    const customer = bookCustomer({ agg: { ...emptyAggregates(), lastPurchaseAt: localAt('2025-09-05', 12, SYDNEY), purchaseCount: 1 } });
     const result = rangeOf({ type: 'reengagement', name: 'Miss you' }, '2026-02-01');
     if (!result.ok) throw new Error(result.message);
     const [occurrence] = dueOccurrences(lapsing, customer, clock(SYDNEY), result.range.window);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyAggregates } from '../../shared/domain/customers/aggregates';
 import { emptyConsentState } from '../../shared/domain/customers/consent';
 import type { BookCustomer } from '../../shared/domain/segments/book-customer';
+import { monthColumnsOf } from '../../shared/domain/segments/month-columns';
 import { bookFinished, emptyReadStats, memoryBookReader, projectionOf, streamBook, type ShardCursors } from '../../shared/domain/segments/book-reader';
 
 const book: BookCustomer[] = Array.from({ length: 1_000 }, (_, i) => ({
@@ -15,6 +16,7 @@ const book: BookCustomer[] = Array.from({ length: 1_000 }, (_, i) => ({
   customerSince: '2020-01-01',
   consent: emptyConsentState(),
   agg: emptyAggregates(),
+  monthly: monthColumnsOf(undefined),
   erased: false,
 }));
 

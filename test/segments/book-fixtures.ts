@@ -8,6 +8,7 @@ import { emptyConsentState } from '../../shared/domain/customers/consent';
 import type { PurchaseFacts } from '../../shared/domain/records/purchase';
 import { applyPurchase } from '../../shared/domain/records/purchase-aggregates';
 import type { BookCustomer } from '../../shared/domain/segments/book-customer';
+import { monthColumnsOf } from '../../shared/domain/segments/month-columns';
 import { compileRule } from '../../shared/domain/segments/compile-rule';
 import { evaluateStream, type EvaluateOptions, type StreamResult } from '../../shared/domain/segments/evaluate-stream';
 import type { EvaluationContext } from '../../shared/domain/segments/segment-run';
@@ -16,8 +17,9 @@ import type { Rule } from '../../shared/domain/segments/rule-schema';
 
 let sequence = 0;
 
-export function customer(overrides: Partial<BookCustomer> = {}): BookCustomer {
+export function customer(overrides: Partial<Omit<BookCustomer, 'monthly' | 'agg'>> & { agg?: CustomerAggregates } = {}): BookCustomer {
   sequence += 1;
+  const agg = overrides.agg ?? emptyAggregates();
   return {
     customerId: `c${String(sequence).padStart(6, '0')}`,
     firstName: 'Ada',
@@ -28,9 +30,10 @@ export function customer(overrides: Partial<BookCustomer> = {}): BookCustomer {
     loyalty: { member: false },
     customerSince: '2020-01-01',
     consent: emptyConsentState(),
-    agg: emptyAggregates(),
     erased: false,
     ...overrides,
+    agg,
+    monthly: monthColumnsOf(agg.months),
   };
 }
 
@@ -57,7 +60,7 @@ export function sale(purchasedAt: string, lines: SaleLine[] | number): PurchaseF
 }
 
 /** A customer who made these purchases, aggregated in the tenant's time zone. */
-export function buyer(timeZone: string, purchases: PurchaseFacts[], overrides: Partial<BookCustomer> = {}): BookCustomer {
+export function buyer(timeZone: string, purchases: PurchaseFacts[], overrides: Partial<Omit<BookCustomer, 'monthly' | 'agg'>> & { agg?: CustomerAggregates } = {}): BookCustomer {
   const agg: CustomerAggregates = purchases.reduce((acc, purchase) => applyPurchase(acc, purchase, timeZone), emptyAggregates());
   return customer({ ...overrides, agg: { ...agg, ...overrides.agg } });
 }

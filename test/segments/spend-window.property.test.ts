@@ -20,6 +20,9 @@ import {
   type SpendRange,
   type SpendSelector,
 } from '../../shared/domain/segments/spend-window';
+import { monthColumnsOf } from '../../shared/domain/segments/month-columns';
+import { emptyAggregates } from '../../shared/domain/customers/aggregates';
+import { applyPurchase } from '../../shared/domain/records/purchase-aggregates';
 import { tenantCalendar } from '../../shared/domain/segments/tenant-calendar';
 import { buyer, sale } from './book-fixtures';
 
@@ -164,15 +167,15 @@ describe('WindowSpend', () => {
         const selector = spendSelector(draft.departments, draft.metals);
         const purchases = draft.purchases.map((p) => sale(new Date(p.at).toISOString(), p.lines));
         const foldedIn = draft.foldedInZone ?? draft.zone;
-        const { agg } = buyer(foldedIn, purchases);
+        const agg = purchases.reduce((acc, purchase) => applyPurchase(acc, purchase, foldedIn), emptyAggregates());
         const spend = new WindowSpend(window, selector, draft.zone);
 
         const fromBuckets = emptySpendRange();
-        spend.compute(agg, undefined, fromBuckets);
+        spend.compute(agg, monthColumnsOf(agg.months), undefined, fromBuckets);
         expect(fromBuckets).toEqual(plainScan(agg, selector, window, undefined, draft.zone));
 
         const withPurchases = emptySpendRange();
-        spend.compute(agg, purchases, withPurchases);
+        spend.compute(agg, monthColumnsOf(agg.months), purchases, withPurchases);
         expect(withPurchases).toEqual(plainScan(agg, selector, window, purchases, draft.zone));
         if (foldedIn !== draft.zone) return;
         const exact = exactSpend(purchases, selector, window, draft.zone);
@@ -192,9 +195,9 @@ describe('WindowSpend', () => {
     const bought = buyer(zone, [sale('2025-06-10T00:00:00Z', [{ department: 'watches', amount: 40_000 }])]);
     const other = buyer(zone, [sale('2025-06-11T00:00:00Z', [{ department: 'diamonds', amount: 70_000 }])]);
     const out = emptySpendRange();
-    spend.compute(bought.agg, undefined, out);
+    spend.compute(bought.agg, bought.monthly, undefined, out);
     expect(out).toEqual({ lo: 40_000, hi: 40_000, surelyBought: true, mayHaveBought: true });
-    spend.compute(other.agg, undefined, out);
+    spend.compute(other.agg, other.monthly, undefined, out);
     expect(out).toEqual({ lo: 0, hi: 0, surelyBought: false, mayHaveBought: false });
   });
 });

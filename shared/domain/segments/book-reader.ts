@@ -9,12 +9,13 @@
  * Every pass is resumable: a shard's position is the opaque cursor of its last page read (`ShardCursors`), which an
  * asynchronous job checkpoints between invocations.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { env } from '../../config/env';
-import { documentClient } from '../../store/dynamo';
+import { dynamoClient } from '../../store/dynamo';
 import { indexKeys, shardOf } from '../../store/keys';
 import { BOOK_SHARDS, INDEXES } from '../../store/table-definition';
-import { bookCustomerFromItem, type BookCustomer } from './book-customer';
+import { bookCustomerFromWire, type BookCustomer } from './book-customer';
 import type { BookPages } from './evaluate-stream';
 
 /** Where a shard's next page starts: the DynamoDB LastEvaluatedKey (plain JSON), or the in-memory position. */
@@ -127,29 +128,33 @@ export interface DynamoBookOptions {
   pageSize?: number;
 }
 
-/** The tenant's book index partitions, queried page by page with ReturnConsumedCapacity. */
+/**
+ * The tenant's book index partitions, queried page by page with ReturnConsumedCapacity. Items are decoded from the
+ * wire format by `bookCustomerFromWire` (the monthly buckets straight into columns), so this uses the plain client,
+ * not the document client; cursors stay plain JSON (unmarshalled keys), as checkpoints store them.
+ */
 export function dynamoBookReader(tenantId: string, options: DynamoBookOptions = {}): BookShardReader {
   const tableName = options.tableName ?? env.tableName();
   return {
     shards: BOOK_SHARDS,
     async readPage(shard, start, attributes) {
       const projection = attributes === undefined ? undefined : projectionOf(attributes);
-      const result = await documentClient.send(
+      const result = await dynamoClient.send(
         new QueryCommand({
           TableName: tableName,
           IndexName: INDEXES.book.indexName,
           KeyConditionExpression: '#pk = :pk',
           ExpressionAttributeNames: { '#pk': INDEXES.book.partitionKey, ...projection?.names },
-          ExpressionAttributeValues: { ':pk': indexKeys.bookShard(tenantId, shard).gsi1pk },
+          ExpressionAttributeValues: { ':pk': { S: indexKeys.bookShard(tenantId, shard).gsi1pk } },
           ...(projection ? { ProjectionExpression: projection.expression } : {}),
-          ...(start ? { ExclusiveStartKey: start } : {}),
+          ...(start ? { ExclusiveStartKey: marshall(start) } : {}),
           ...(options.pageSize ? { Limit: options.pageSize } : {}),
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
       return {
-        customers: (result.Items ?? []).map(bookCustomerFromItem),
-        next: (result.LastEvaluatedKey as ShardCursor | undefined) ?? null,
+        customers: (result.Items ?? []).map(bookCustomerFromWire),
+        next: result.LastEvaluatedKey === undefined ? null : unmarshall(result.LastEvaluatedKey),
         readUnits: result.ConsumedCapacity?.CapacityUnits ?? 0,
       };
     },

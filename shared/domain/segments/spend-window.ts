@@ -10,10 +10,11 @@
  * the write path uses, so both ways agree to the cent.
  */
 import { DateTime } from 'luxon';
-import type { CustomerAggregates, MonthBucket, Stat } from '../customers/aggregates';
+import type { BookAggregates } from './book-customer';
 import { departmentMetalKey } from '../records/catalogue';
 import type { PurchaseFacts } from '../records/purchase';
 import { purchaseAggregates } from '../records/purchase-aggregates';
+import { monthColumnsOf, monthIndexOf, monthNumberOfKey, statKeyId, type MonthColumns } from './month-columns';
 import type { Period } from './rule-schema';
 import { boundaryAt, isBefore, lastDayOfMonth, nextMonthKey, type TenantCalendar } from './tenant-calendar';
 
@@ -127,60 +128,35 @@ export function copySpendRange(from: SpendRange, to: SpendRange): void {
 /** An instant in both forms, for `isBefore`. */
 type Instant = { iso: string; ms: number };
 
-/** Where a stat sits in a bucket. */
-const NO_STATS = 0;
-const DEPARTMENT_STATS = 1;
-const METAL_STATS = 2;
-const DEPARTMENT_METAL_STATS = 3;
-
-/** Months as numbers (year × 12 + month − 1), so a range of months is a range of integers. */
-const monthNumberOfKey = (key: string) => Number(key.slice(0, 4)) * 12 + Number(key.slice(5, 7)) - 1;
-
-/** The UTC month number of a canonical ISO instant (`toISOString()`), or -1 for any other form. */
-function utcMonthNumber(iso: string): number {
-  if (iso.length !== 24 || iso.charCodeAt(23) !== 90 /* Z */) return -1;
-  // Digits read in place (no helper closure: this runs for every customer a window looks at).
-  const year = iso.charCodeAt(0) * 1000 + iso.charCodeAt(1) * 100 + iso.charCodeAt(2) * 10 + iso.charCodeAt(3) - 48 * 1111;
-  const month = iso.charCodeAt(5) * 10 + iso.charCodeAt(6) - 48 * 11;
-  return year * 12 + month - 1;
-}
-
 /**
- * A window's spend, prepared once per evaluation: everything that does not depend on the customer (which stats, which
- * month keys, the boundary months and their instants) is resolved here, so `compute` is a loop over month buckets
- * with string comparisons and no allocation.
- *
- * Which buckets: a customer's buckets all lie between the months of their first and last purchase. When the window
- * holds fewer of those months than the customer has purchases (a short period, a long history), the window's months
- * are looked up one by one; otherwise the customer's buckets are enumerated and those outside the window skipped.
- * Both visit every bucket in the window; sums of whole minor units do not depend on the order.
+ * A window's spend, prepared once per evaluation: everything that does not depend on the customer (which stats, the
+ * window's months, the boundary months and their instants) is resolved here, so `compute` is a loop over the
+ * customer's month columns (./month-columns.ts) with number comparisons and no allocation.
  */
 export class WindowSpend {
   private readonly empty: boolean;
   private readonly start: Instant | null;
   private readonly end: Instant | null;
-  /** Month keys outside [fromKey, toKey] are outside the window ('' and '~' for open ends: every key sorts between). */
-  private readonly fromKey: string;
-  private readonly toKey: string;
   /** The window's first and last month as numbers; -1 and +Infinity for open ends. */
   private readonly fromMonth: number;
   private readonly toMonth: number;
-  /** Neither month bounds nor boundary months: every bucket counts in full. */
-  private readonly allMonths: boolean;
   private readonly firstBoundary: BoundaryMonth | null;
   private readonly secondBoundary: BoundaryMonth | null;
+  /** The boundary months as numbers (-1: none). */
+  private readonly firstBoundaryMonth: number;
+  private readonly secondBoundaryMonth: number;
   /** The boundary instants as `isBefore` wants them (first/last purchase against the boundary month's part). */
   private readonly firstBoundaryFrom: Instant | null;
   private readonly firstBoundaryTo: Instant | null;
   private readonly secondBoundaryFrom: Instant | null;
   private readonly secondBoundaryTo: Instant | null;
-  private readonly stats: number;
-  private readonly keys: readonly string[];
-  /** The one department or metal selected, when that is the whole selector. */
-  private readonly singleKey: string | null;
-  /** Month keys by month number, made once per evaluation as lookups first need them. */
-  private readonly monthKeys = new Map<number, string>();
-  /** Whether the last `selected` bucket held a matching purchase (a second result without allocating a pair). */
+  /** Every purchase counts (no department or metal selected). */
+  private readonly totals: boolean;
+  /** The one stat selected, when that is the whole selector (-1: several). */
+  private readonly singleStat: number;
+  /** Selected stats by interned id (1: selected). */
+  private readonly selectedStats: Uint8Array;
+  /** Whether the last `selectedIn` month held a matching purchase (a second result without allocating a pair). */
   private selectedAny = false;
 
   constructor(
@@ -191,28 +167,28 @@ export class WindowSpend {
     this.empty = window.empty;
     this.start = window.start;
     this.end = window.end;
-    this.fromKey = window.firstMonth ?? '';
-    this.toKey = window.lastMonth ?? '~';
     this.fromMonth = window.firstMonth === null ? -1 : monthNumberOfKey(window.firstMonth);
     this.toMonth = window.lastMonth === null ? Number.POSITIVE_INFINITY : monthNumberOfKey(window.lastMonth);
-    this.allMonths = window.firstMonth === null && window.lastMonth === null && window.boundaries.length === 0;
     this.firstBoundary = window.boundaries[0] ?? null;
     this.secondBoundary = window.boundaries[1] ?? null;
+    this.firstBoundaryMonth = this.firstBoundary === null ? -1 : monthNumberOfKey(this.firstBoundary.month);
+    this.secondBoundaryMonth = this.secondBoundary === null ? -1 : monthNumberOfKey(this.secondBoundary.month);
     this.firstBoundaryFrom = this.firstBoundary && boundaryAt(this.firstBoundary.fromMs);
     this.firstBoundaryTo = this.firstBoundary && boundaryAt(this.firstBoundary.toMs);
     this.secondBoundaryFrom = this.secondBoundary && boundaryAt(this.secondBoundary.fromMs);
     this.secondBoundaryTo = this.secondBoundary && boundaryAt(this.secondBoundary.toMs);
-    this.stats =
-      selector.kind === 't' ? NO_STATS : selector.kind === 'd' ? DEPARTMENT_STATS : selector.kind === 'm' ? METAL_STATS : DEPARTMENT_METAL_STATS;
-    this.keys = selector.keys;
-    this.singleKey = (selector.kind === 'd' || selector.kind === 'm') && selector.keys.length === 1 ? (selector.keys[0] as string) : null;
+    this.totals = selector.kind === 't';
+    const ids = this.totals ? [] : selector.keys.map((key) => statKeyId(selector.kind as 'd' | 'm' | 'dm', key));
+    this.singleStat = ids.length === 1 ? (ids[0] as number) : -1;
+    this.selectedStats = new Uint8Array(ids.reduce((max, id) => Math.max(max, id + 1), 0));
+    for (const id of ids) this.selectedStats[id] = 1;
   }
 
   /**
    * A bound on the customer's spend in the window without reading a bucket: nothing when every purchase lies outside
    * it (the same test `compute` starts with), else the lifetime total (spend in part of the history is at most that).
    */
-  ceiling(agg: CustomerAggregates): number {
+  ceiling(agg: BookAggregates): number {
     if (this.empty || agg.purchaseCount === 0) return 0;
     const start = this.start;
     const end = this.end;
@@ -225,7 +201,7 @@ export class WindowSpend {
    * Writes the customer's spend in the window into `out`. With `purchases` (the customer's purchases covering the
    * boundary months) the answer is exact; without, boundary months the aggregates cannot settle widen the range.
    */
-  compute(agg: CustomerAggregates, purchases: readonly PurchaseFacts[] | undefined, out: SpendRange): void {
+  compute(agg: BookAggregates, columns: MonthColumns, purchases: readonly PurchaseFacts[] | undefined, out: SpendRange): void {
     out.lo = 0;
     out.hi = 0;
     out.surelyBought = false;
@@ -234,74 +210,39 @@ export class WindowSpend {
     // Most customers did not buy in a recent period at all: their last (or first) purchase says so without a bucket.
     const start = this.start;
     const end = this.end;
-    const firstAt = agg.firstPurchaseAt;
-    const lastAt = agg.lastPurchaseAt;
-    if (start !== null && (lastAt === null || isBefore(lastAt, start))) return;
-    if (end !== null && (firstAt === null || !isBefore(firstAt, end))) return;
-    const months = agg.months;
-    if (this.allMonths) {
-      let sum = 0;
-      let any = false;
-      // Every bucket counts and its key does not matter: the values alone (fewer lookups than keys, then values).
-      const buckets = Object.values(months);
-      for (let i = 0; i < buckets.length; i += 1) {
-        sum += this.selected(buckets[i] as MonthBucket);
-        if (this.selectedAny) any = true;
-      }
-      out.lo = sum;
-      out.hi = sum;
-      out.surelyBought = any;
-      out.mayHaveBought = any;
-      return;
-    }
-    // The customer's buckets lie within the months of their first and last purchase in the tenant's zone, which are
-    // the UTC months or next to them (any zone is less than a day from UTC).
-    const firstMonth = firstAt === null ? -1 : utcMonthNumber(firstAt);
-    const lastMonth = lastAt === null ? -1 : utcMonthNumber(lastAt);
-    if (firstMonth >= 0 && lastMonth >= 0) {
-      const from = Math.max(this.fromMonth, firstMonth - 1);
-      const to = Math.min(this.toMonth, lastMonth + 1);
-      if (to - from + 1 <= agg.purchaseCount) {
-        for (let month = from; month <= to; month += 1) {
-          const key = this.monthKey(month);
-          if (Object.hasOwn(months, key)) this.addBucket(agg, key, months[key] as MonthBucket, purchases, out);
-        }
-        return;
-      }
-    }
-    const fromKey = this.fromKey;
-    const toKey = this.toKey;
-    // Keys and values side by side (the same order): each customer's buckets object has a layout of its own, and
-    // looking a key up in it again costs more than listing both.
-    const keys = Object.keys(months);
-    const buckets = Object.values(months);
-    for (let i = 0; i < keys.length; i += 1) {
-      const key = keys[i] as string;
-      if (key < fromKey || key > toKey) continue;
-      this.addBucket(agg, key, buckets[i] as MonthBucket, purchases, out);
+    if (start !== null && (agg.lastPurchaseAt === null || isBefore(agg.lastPurchaseAt, start))) return;
+    if (end !== null && (agg.firstPurchaseAt === null || !isBefore(agg.firstPurchaseAt, end))) return;
+    const months = columns.months;
+    const fromMonth = this.fromMonth;
+    const toMonth = this.toMonth;
+    for (let i = 0; i < months.length; i += 1) {
+      const month = months[i] as number;
+      if (month < fromMonth) continue;
+      if (month > toMonth) break;
+      this.addMonth(agg, columns, i, month, purchases, out);
     }
   }
 
-  /** Adds a bucket in the window: in full, or for a boundary month what the purchase instants (or purchases) allow. */
-  private addBucket(
-    agg: CustomerAggregates,
-    key: string,
-    bucket: MonthBucket,
+  /** Adds a month in the window: in full, or for a boundary month what the purchase instants (or purchases) allow. */
+  private addMonth(
+    agg: BookAggregates,
+    columns: MonthColumns,
+    index: number,
+    month: number,
     purchases: readonly PurchaseFacts[] | undefined,
     out: SpendRange,
   ): void {
-    let sum = this.selected(bucket);
+    let sum = this.selectedIn(columns, index);
     let any = this.selectedAny;
     if (!any && sum === 0) return;
-    const first = this.firstBoundary;
-    const second = this.secondBoundary;
-    const boundary = first !== null && first.month === key ? first : second !== null && second.month === key ? second : null;
-    if (boundary !== null) {
+    const isFirst = month === this.firstBoundaryMonth;
+    if (isFirst || month === this.secondBoundaryMonth) {
+      const boundary = (isFirst ? this.firstBoundary : this.secondBoundary) as BoundaryMonth;
       if (purchases !== undefined) {
         sum = this.exactBoundary(purchases, boundary);
         any = this.selectedAny;
       } else {
-        const inclusion = this.inclusionOf(agg, boundary === first);
+        const inclusion = this.inclusionOf(agg, isFirst);
         if (inclusion === OUT) return;
         if (inclusion === OPEN) {
           out.hi += sum;
@@ -318,39 +259,34 @@ export class WindowSpend {
     }
   }
 
-  private monthKey(month: number): string {
-    let key = this.monthKeys.get(month);
-    if (key === undefined) {
-      const year = Math.floor(month / 12);
-      key = `${String(year).padStart(4, '0')}-${String((month % 12) + 1).padStart(2, '0')}`;
-      this.monthKeys.set(month, key);
+  /** The selected part of month `index`: returns the sum, and sets `selectedAny` when a matching purchase is in it. */
+  private selectedIn(columns: MonthColumns, index: number): number {
+    if (this.totals) {
+      this.selectedAny = (columns.totalCounts[index] as number) > 0;
+      return columns.totalSums[index] as number;
     }
-    return key;
-  }
-
-  /** The selected part of one bucket: returns the sum, and sets `selectedAny` when a matching purchase is in it. */
-  private selected(bucket: MonthBucket): number {
-    const kind = this.stats;
-    if (kind === NO_STATS) {
-      this.selectedAny = bucket.t.c > 0;
-      return bucket.t.s;
+    const keys = columns.entryKeys;
+    const from = columns.entryStarts[index] as number;
+    const to = columns.entryStarts[index + 1] as number;
+    const single = this.singleStat;
+    if (single >= 0) {
+      // A stat appears once in a month.
+      for (let j = from; j < to; j += 1) {
+        if (keys[j] === single) {
+          this.selectedAny = (columns.entryCounts[j] as number) > 0;
+          return columns.entrySums[j] as number;
+        }
+      }
+      this.selectedAny = false;
+      return 0;
     }
-    const stats = kind === DEPARTMENT_STATS ? bucket.d : kind === METAL_STATS ? bucket.m : bucket.dm;
-    const single = this.singleKey;
-    if (single !== null) {
-      const stat = stats[single];
-      this.selectedAny = stat !== undefined && stat.c > 0;
-      return stat === undefined ? 0 : stat.s;
-    }
-    const keys = this.keys;
+    const selected = this.selectedStats;
     let sum = 0;
     let any = false;
-    for (let i = 0; i < keys.length; i += 1) {
-      const key = keys[i] as string;
-      const stat = stats[key];
-      if (stat === undefined) continue;
-      sum += stat.s;
-      if (stat.c > 0) any = true;
+    for (let j = from; j < to; j += 1) {
+      if (selected[keys[j] as number] !== 1) continue;
+      sum += columns.entrySums[j] as number;
+      if ((columns.entryCounts[j] as number) > 0) any = true;
     }
     this.selectedAny = any;
     return sum;
@@ -360,7 +296,7 @@ export class WindowSpend {
    * Whether a boundary month's purchases are all inside, all outside, or possibly either, judged by the first and
    * last purchase instants.
    */
-  private inclusionOf(agg: CustomerAggregates, isFirst: boolean): Inclusion {
+  private inclusionOf(agg: BookAggregates, isFirst: boolean): Inclusion {
     const firstAt = agg.firstPurchaseAt;
     const lastAt = agg.lastPurchaseAt;
     if (firstAt === null || lastAt === null) return OPEN;
@@ -377,12 +313,13 @@ export class WindowSpend {
       const at = Date.parse(purchase.purchasedAt);
       return at >= boundary.fromMs && at < boundary.toMs;
     });
-    const bucket = purchaseAggregates(inside, this.timeZone).months[boundary.month];
-    if (bucket === undefined) {
+    const columns = monthColumnsOf(purchaseAggregates(inside, this.timeZone).months);
+    const index = monthIndexOf(columns, monthNumberOfKey(boundary.month));
+    if (index < 0) {
       this.selectedAny = false;
       return 0;
     }
-    return this.selected(bucket);
+    return this.selectedIn(columns, index);
   }
 }
 
@@ -390,21 +327,6 @@ const IN = 0;
 const OUT = 1;
 const OPEN = 2;
 type Inclusion = typeof IN | typeof OUT | typeof OPEN;
-
-/**
- * Writes the customer's spend in the window into `out` (a one-off `WindowSpend`; per-customer callers prepare one per
- * evaluation instead).
- */
-export function spendInWindow(
-  agg: CustomerAggregates,
-  selector: SpendSelector,
-  window: MonthWindow,
-  purchases: readonly PurchaseFacts[] | undefined,
-  timeZone: string,
-  out: SpendRange,
-): void {
-  new WindowSpend(window, selector, timeZone).compute(agg, purchases, out);
-}
 
 /** The instants whose purchases can settle an open boundary month of this window. */
 export function purchaseSpanOf(window: MonthWindow): { fromMs: number; toMs: number } | null {

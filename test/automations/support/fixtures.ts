@@ -5,8 +5,9 @@
 import { automationDefinitionSchema, type Automation, type AutomationDefinitionInput } from '../../../shared/domain/automations/automation-schema';
 import { localHourInstant, startOfLocalDay, endOfLocalDay } from '../../../shared/domain/automations/local-time';
 import type { InstantWindow, TenantClock } from '../../../shared/domain/automations/occurrences';
-import { emptyAggregates } from '../../../shared/domain/customers/aggregates';
+import { emptyAggregates, type CustomerAggregates } from '../../../shared/domain/customers/aggregates';
 import { emptyConsentState } from '../../../shared/domain/customers/consent';
+import { monthColumnsOf } from '../../../shared/domain/segments/month-columns';
 import type { BookCustomer } from '../../../shared/domain/segments/book-customer';
 
 export function automation(input: AutomationDefinitionInput, extra: { automationId?: string; enabledAt?: string } = {}): Automation {
@@ -18,7 +19,8 @@ export function automation(input: AutomationDefinitionInput, extra: { automation
   };
 }
 
-export function bookCustomer(overrides: Partial<BookCustomer> = {}): BookCustomer {
+export function bookCustomer(overrides: Partial<Omit<BookCustomer, 'monthly' | 'agg'>> & { agg?: CustomerAggregates } = {}): BookCustomer {
+  const agg = overrides.agg ?? emptyAggregates();
   return {
     customerId: 'C1',
     firstName: 'Ana',
@@ -29,9 +31,10 @@ export function bookCustomer(overrides: Partial<BookCustomer> = {}): BookCustome
     loyalty: { member: false },
     customerSince: '2015-06-01',
     consent: emptyConsentState(),
-    agg: emptyAggregates(),
     erased: false,
     ...overrides,
+    agg,
+    monthly: monthColumnsOf(agg.months),
   };
 }
 

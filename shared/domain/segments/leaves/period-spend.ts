@@ -55,7 +55,7 @@ function memoisedSpend(window: MonthWindow, selector: SpendSelector, timeZone: s
   let lastPurchases: CustomerPurchases;
   const spendOf = (c: BookCustomer, bought: CustomerPurchases): SpendRange => {
     if (c !== lastCustomer || bought !== lastPurchases) {
-      spend.compute(c.agg, bought, range);
+      spend.compute(c.agg, c.monthly, bought, range);
       lastCustomer = c;
       lastPurchases = bought;
     }

@@ -3,6 +3,7 @@
  * "Over" and "more than" are strict (a $5,000.00 purchase is not over $5,000); "at least" and ranges are inclusive.
  */
 import type { LeafDefinition } from '../leaf-definition';
+import { monthIndexOf, monthNumberOfKey } from '../month-columns';
 import { NO, verdict, YES } from '../leaf-definition';
 import type { Since } from '../rule-schema';
 import { vipThreshold } from '../spend-distribution';
@@ -97,12 +98,16 @@ export const salesInMonth: LeafDefinition<'sales_in_month'> = {
   attributes: ['agg'],
   bind(rule, env) {
     const key = salesMonthKey(rule.month, env.calendar);
+    const month = monthNumberOfKey(key);
     return {
       test: (c) => {
-        const bucket = c.agg.months[key];
-        return verdict(bucket !== undefined && bucket.t.c > 0 && bucket.t.s >= rule.minAmount);
+        const index = monthIndexOf(c.monthly, month);
+        return verdict(index >= 0 && (c.monthly.totalCounts[index] as number) > 0 && (c.monthly.totalSums[index] as number) >= rule.minAmount);
       },
-      detail: (c) => `spent ${env.formatMoney(c.agg.months[key]?.t.s ?? 0)} in ${key}`,
+      detail: (c) => {
+        const index = monthIndexOf(c.monthly, month);
+        return `spent ${env.formatMoney(index < 0 ? 0 : (c.monthly.totalSums[index] as number))} in ${key}`;
+      },
     };
   },
 };
