@@ -31,7 +31,7 @@ describe('the synthesized stack', () => {
       { Name: 'service', Value: RUNNER_METRICS.service },
       { Name: 'stage', Value: 'dev' },
     ];
-    facet.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    facet.operationsTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'facet-dev-automation-runner-silent',
       Namespace: RUNNER_METRICS.namespace,
       MetricName: RUNNER_METRICS.heartbeat,
@@ -44,14 +44,14 @@ describe('the synthesized stack', () => {
       TreatMissingData: 'breaching',
       AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
     });
-    facet.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    facet.operationsTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'facet-dev-automation-runner-pass-errors',
       MetricName: RUNNER_METRICS.errors,
       ComparisonOperator: 'GreaterThanThreshold',
       Threshold: 0,
       TreatMissingData: 'notBreaching',
     });
-    facet.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    facet.operationsTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'facet-dev-automation-runner-late',
       MetricName: RUNNER_METRICS.lateness,
       Statistic: 'Maximum',
@@ -60,7 +60,7 @@ describe('the synthesized stack', () => {
   });
 
   it('has a dashboard section for the runner', () => {
-    const [dashboard] = Object.values(facet.template.findResources('AWS::CloudWatch::Dashboard'));
+    const [dashboard] = Object.values(facet.operationsTemplate.findResources('AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(dashboard!.Properties.DashboardBody);
     expect(body).toContain('## Automation runner');
     expect(body).toContain(RUNNER_METRICS.lateness);
