@@ -3,7 +3,10 @@ import { emptyAggregates } from '../../shared/domain/customers/aggregates';
 import { emptyConsentState } from '../../shared/domain/customers/consent';
 import type { BookCustomer } from '../../shared/domain/segments/book-customer';
 import { monthColumnsOf } from '../../shared/domain/segments/month-columns';
-import { bookFinished, emptyReadStats, memoryBookReader, projectionOf, streamBook, type ShardCursors } from '../../shared/domain/segments/book-reader';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { applyPurchase } from '../../shared/domain/records/purchase-aggregates';
+import { bookCustomerFromItem } from '../../shared/domain/segments/book-customer';
+import { bookFinished, emptyReadStats, memoryBookReader, memoryStoredBookReader, projectionOf, streamBook, type ShardCursors } from '../../shared/domain/segments/book-reader';
 
 const book: BookCustomer[] = Array.from({ length: 1_000 }, (_, i) => ({
   customerId: `C${String(i).padStart(5, '0')}`,
@@ -83,5 +86,44 @@ describe('projectionOf', () => {
       expression: '#p0, #p1.#p2, #p1.#p3',
       names: { '#p0': 'customerId', '#p1': 'agg', '#p2': 'totalSpent', '#p3': 'purchaseCount' },
     });
+  });
+});
+
+describe('memoryStoredBookReader (the book held as the table holds it)', () => {
+  const stored = Array.from({ length: 60 }, (_, i) => {
+    const purchase = { purchasedAt: `2025-0${1 + (i % 9)}-15T02:00:00.000Z`, lines: [{ department: 'watches', metal: 'silver', description: 'x', quantity: 1, amount: 1_000 * (i + 1) }], refunds: [] };
+    return {
+      customerId: `C${String(i).padStart(5, '0')}`,
+      firstName: 'Ada',
+      lastName: `Lovelace${i}`,
+      tags: i % 3 === 0 ? ['vip'] : [],
+      status: 'active',
+      categories: [],
+      loyalty: { member: i % 2 === 0 },
+      customerSince: '2020-01-01',
+      consent: emptyConsentState(),
+      agg: i % 4 === 0 ? emptyAggregates() : applyPurchase(emptyAggregates(), purchase, 'Australia/Sydney'),
+      erased: false,
+    };
+  });
+  const wire = stored.map((item) => marshall(item, { removeUndefinedValues: true }));
+
+  it('hands on, shard by shard and page by page, the customers the shaped book holds', async () => {
+    const shaped = stored.map((item) => bookCustomerFromItem(item));
+    const fromStore: BookCustomer[] = [];
+    const fromShaped: BookCustomer[] = [];
+    for await (const page of streamBook(memoryStoredBookReader(wire, { pageSize: 7 }), { concurrency: 1 })) fromStore.push(...page);
+    for await (const page of streamBook(memoryBookReader(shaped, { pageSize: 7 }), { concurrency: 1 })) fromShaped.push(...page);
+    expect(fromStore).toEqual(fromShaped);
+    expect(fromStore).toHaveLength(stored.length);
+  });
+
+  it('reads only the attributes a pass asks for, as a ProjectionExpression does', async () => {
+    const page = await memoryStoredBookReader(wire, { shards: 1, pageSize: 100 }).readPage(0, undefined, ['customerId', 'agg.totalSpent']);
+    const customer = page.customers.find((c) => c.customerId === 'C00001')!;
+    expect(customer.agg.totalSpent).toBe(2_000);
+    expect(customer.agg.purchaseCount).toBe(0);
+    expect(customer.lastName).toBe('');
+    expect(customer.monthly.months).toEqual([]);
   });
 });

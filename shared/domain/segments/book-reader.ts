@@ -3,13 +3,14 @@
  * partitions, and a pass over the book queries all of them in parallel, a page (up to 1 MB) at a time, never a Scan.
  * Pages are handed on as they arrive, so the book is never held: at most one page per shard is in memory.
  *
- * Two adapters share one interface (`BookShardReader`), so the engine, the bench and the tests stream the same way:
- * DynamoDB (`dynamoBookReader`), and an in-memory book (`memoryBookReader`).
+ * Adapters share one interface (`BookShardReader`), so the engine, the bench and the tests stream the same way:
+ * DynamoDB (`dynamoBookReader`), a book held in memory as the table holds it (`memoryStoredBookReader`), and shaped
+ * customers held in memory (`memoryBookReader`).
  *
  * Every pass is resumable: a shard's position is the opaque cursor of its last page read (`ShardCursors`), which an
  * asynchronous job checkpoints between invocations.
  */
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { env } from '../../config/env';
 import { dynamoClient } from '../../store/dynamo';
@@ -187,23 +188,73 @@ export interface MemoryBookOptions {
   pageSize?: number;
 }
 
-/**
- * A book held in memory, sharded and paged like the index (same shard function, customers in id order within a
- * shard), for tests and the bench. Pages are slices of the given customers: nothing is copied.
- */
-export function memoryBookReader(customers: readonly BookCustomer[], options: MemoryBookOptions = {}): BookShardReader {
+/** Entries sharded like the index (same shard function, id order within a shard) and read a page at a time. */
+function memoryShards<T>(entries: readonly T[], idOf: (entry: T) => string, options: MemoryBookOptions) {
   const shards = options.shards ?? BOOK_SHARDS;
   const pageSize = Math.max(1, options.pageSize ?? 400);
-  const byShard: BookCustomer[][] = Array.from({ length: shards }, () => []);
-  for (const customer of customers) byShard[shardOf(customer.customerId, shards)]?.push(customer);
-  for (const shard of byShard) shard.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+  const byShard: { id: string; entry: T }[][] = Array.from({ length: shards }, () => []);
+  for (const entry of entries) {
+    const id = idOf(entry);
+    byShard[shardOf(id, shards)]?.push({ id, entry });
+  }
+  for (const shard of byShard) shard.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return {
     shards,
-    async readPage(shard, start) {
+    page(shard: number, start: ShardCursor | undefined): { entries: T[]; next: ShardCursor | null } {
       const list = byShard[shard] ?? [];
       const from = typeof start?.index === 'number' ? start.index : 0;
       const to = Math.min(list.length, from + pageSize);
-      return { customers: list.slice(from, to), next: to < list.length ? { index: to } : null, readUnits: 0 };
+      return { entries: list.slice(from, to).map((held) => held.entry), next: to < list.length ? { index: to } : null };
     },
   };
+}
+
+/**
+ * A book held in memory as shaped customers, sharded and paged like the index, for tests and the automation runner's
+ * in-memory port. Pages hand on the given customers: nothing is copied or decoded.
+ */
+export function memoryBookReader(customers: readonly BookCustomer[], options: MemoryBookOptions = {}): BookShardReader {
+  const book = memoryShards(customers, (customer) => customer.customerId, options);
+  return {
+    shards: book.shards,
+    async readPage(shard, start) {
+      const { entries, next } = book.page(shard, start);
+      return { customers: entries, next, readUnits: 0 };
+    },
+  };
+}
+
+/**
+ * A book held in memory as the table holds it: raw book-index items (DynamoDB's wire format), sharded and paged like
+ * the index, each page projected to the pass's attributes and decoded when read (`bookCustomerFromWire`), as the
+ * DynamoDB reader decodes a Query's page. A pass over it costs what the client does with the pages, without the network.
+ */
+export function memoryStoredBookReader(items: readonly Record<string, AttributeValue>[], options: MemoryBookOptions = {}): BookShardReader {
+  const book = memoryShards(items, (item) => item.customerId?.S ?? '', options);
+  return {
+    shards: book.shards,
+    async readPage(shard, start, attributes) {
+      const { entries, next } = book.page(shard, start);
+      const page = attributes === undefined ? entries : entries.map((item) => projectItem(item, attributes));
+      return { customers: page.map(bookCustomerFromWire), next, readUnits: 0 };
+    },
+  };
+}
+
+/** What a ProjectionExpression of these paths returns of an item (`agg.totalSpent`: that field of the `agg` map). */
+function projectItem(item: Record<string, AttributeValue>, paths: AttributePaths): Record<string, AttributeValue> {
+  const projected: Record<string, AttributeValue> = {};
+  for (const path of paths) {
+    const [name, field, ...deeper] = path.split('.') as [string, string | undefined, ...string[]];
+    const value = item[name];
+    if (value === undefined) continue;
+    // Deeper paths are not used by any rule; reading the whole attribute for one would only read more.
+    if (field === undefined || deeper.length > 0) projected[name] = value;
+    else if (value.M?.[field] !== undefined) {
+      const map = (projected[name]?.M ?? {}) as Record<string, AttributeValue>;
+      map[field] = value.M[field];
+      projected[name] = { M: map };
+    }
+  }
+  return projected;
 }
