@@ -84,8 +84,8 @@ async function recipientsOf(tenantId: string, campaignId: string) {
 }
 
 /** Three marketing emails this week from other campaigns: the customer is at the default cap (3 in 7 days). */
-async function recentlyMailed(tenantId: string, customerId: string): Promise<void> {
-  for (let i = 0; i < 3; i++) {
+async function recentlyMailed(tenantId: string, customerId: string, times = 3): Promise<void> {
+  for (let i = 0; i < times; i++) {
     const at = new Date(Date.now() - (i + 1) * 24 * 3600_000).toISOString();
     await documentClient.send(
       new PutCommand({
@@ -471,6 +471,50 @@ describe('the frequency cap at send time', () => {
     expect(results[kit]).toMatchObject({ status: 'sent' });
     const metrics = campaignMetrics({ campaignId, status: 'sent' }, await readCampaignCounters(owner.tenantId, campaignId));
     expect(metrics.recipients).toMatchObject({ total: 3, sent: 1, skipped: { total: 2, frequencyCap: 2 }, pending: 0 });
+  });
+
+  it("a tenant's campaigns started together take turns, so the cap holds across them", async () => {
+    const owner = await newTenant('Turn-taking Jewellers');
+    const granted = { email: { marketing: 'granted' } };
+    const customers = await Promise.all(
+      ['lea', 'max', 'ned', 'ola'].map((name) => newCustomer(owner, { firstName: name, email: `${name}@turns.example`, consent: granted })),
+    );
+    // Two marketing emails each this week: one more is allowed under the default cap of 3 in 7 days.
+    for (const customerId of customers) await recentlyMailed(owner.tenantId, customerId, 2);
+    const first = await newCampaign(owner, { customerIds: customers }, 'First');
+    const second = await newCampaign(owner, { customerIds: customers }, 'Second');
+    await sendNow(owner, first);
+    await sendNow(owner, second);
+    // The dispatch alone: the first campaign enqueues all its recipients; the second, frozen, takes enqueue rounds
+    // that put nothing on the queue while the first is sending.
+    let secondRoundsFrom: number | undefined;
+    await pump({
+      urls: stack.queueUrls,
+      arns,
+      dispatch,
+      send: sendHandler(),
+      sendsOff: true,
+      until: async () => {
+        const [a, b] = await Promise.all([loadDispatchState(owner.tenantId, first), loadDispatchState(owner.tenantId, second)]);
+        if (b?.phase === 'enqueueing' && secondRoundsFrom === undefined) secondRoundsFrom = b.step;
+        return a?.phase === 'watching' && secondRoundsFrom !== undefined && (b?.step ?? 0) >= secondRoundsFrom + 3;
+      },
+    });
+    expect((await loadDispatchState(owner.tenantId, second))?.pass?.enqueued).toBe(0);
+    await pump({
+      urls: stack.queueUrls,
+      arns,
+      dispatch,
+      send: sendHandler(),
+      until: async () => (await sent(owner.tenantId, first)()) && (await sent(owner.tenantId, second)()),
+    });
+    const emails = (await sesEmails(stack.endpoints.ses!)).filter((email) => email.destination.to[0]?.endsWith('@turns.example'));
+    expect(emails.map((email) => email.destination.to[0]).sort()).toEqual(['lea@turns.example', 'max@turns.example', 'ned@turns.example', 'ola@turns.example']);
+    expect(emails.every((email) => email.subject !== undefined)).toBe(true);
+    const firstMetrics = campaignMetrics({ campaignId: first, status: 'sent' }, await readCampaignCounters(owner.tenantId, first));
+    const secondMetrics = campaignMetrics({ campaignId: second, status: 'sent' }, await readCampaignCounters(owner.tenantId, second));
+    expect(firstMetrics.recipients).toMatchObject({ total: 4, sent: 4, pending: 0 });
+    expect(secondMetrics.recipients).toMatchObject({ total: 4, sent: 0, skipped: { total: 4, frequencyCap: 4 }, pending: 0 });
   });
 });
 

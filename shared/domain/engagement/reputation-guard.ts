@@ -10,17 +10,15 @@
  * Automations that send marketing messages ask `marketingHold(tenantId)` before handing a message over.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { auditItem } from '../../audit/audit-entry';
 import { env } from '../../config/env';
 import { ProblemError } from '../../http/problem';
 import { logger } from '../../observability/logger';
-import { documentClient } from '../../store/dynamo';
-import { keys } from '../../store/keys';
 import { UnitOfWork } from '../../store/unit-of-work';
 import { runCampaignCommand, systemActor, type LifecycleDeps } from '../campaigns/campaign-lifecycle';
 import { loadCampaign } from '../campaigns/campaign-repository';
 import { sendOriginOf } from '../direct-sends/send-origin';
+import { activeSendsOfTenant } from '../sending/dispatch-store';
 import { BOUNCE_RATE_LIMIT, COMPLAINT_RATE_LIMIT, judge, MINIMUM_SENDS, REPUTATION_HOLD_METRIC, type Judgement } from './reputation';
 import { loadReputationState, saveReputationState, windowFigures, type ReputationState } from './reputation-store';
 
@@ -84,22 +82,7 @@ export async function pauseIfMarketing(tenantId: string, campaignId: string): Pr
 }
 
 async function activeSendIds(tenantId: string): Promise<string[]> {
-  const { pk, skPrefix } = keys.activeSendsOfTenant(tenantId);
-  const ids: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await documentClient.send(
-      new QueryCommand({
-        TableName: env.tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    ids.push(...(result.Items ?? []).map((item) => String(item.sk).slice(skPrefix.length)));
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
-  return ids;
+  return (await activeSendsOfTenant(tenantId)).map((send) => send.campaignId);
 }
 
 /** Records sends the guard paused, so the acknowledgement knows them. */

@@ -2,7 +2,8 @@
  * One step of a campaign's dispatch (one dispatch-queue message), see ./dispatch-state.ts for the phases:
  *  - freezing: a slice of the book (or the whole evaluation of a ranked rule, or the hand-picked list) is matched and
  *    frozen into recipient records with the gates applied (./freeze.ts), then the checkpoint;
- *  - enqueueing: the campaign's window on the bulk lane is topped up from its `queued` recipients, shard by shard;
+ *  - enqueueing: the campaign's window on the bulk lane is topped up from its `queued` recipients, shard by shard,
+ *    once its turn has come (a tenant's bulk marketing sends go out one at a time: ./send-turns.ts);
  *  - watching: once the counters say every recipient is done, the recipients are walked and the campaign completed
  *    (./reconcile.ts); until then the step comes back every few seconds, for a bounded time (the scheduled reconciler
  *    takes over after that).
@@ -28,6 +29,7 @@ import { reconcileCampaignSend, RECONCILE_DEFAULTS } from './reconcile';
 import { approximateCounters, CounterDeltas, finishedCount } from './send-counters';
 import { freezeSendContent, UnsendableContentError } from './send-content';
 import { enqueueSendJobs, sendDispatchMessage } from './send-queues';
+import { sendingAhead, takesTurns } from './send-turns';
 
 export interface DispatchOptions {
   readonly now: () => Date;
@@ -125,12 +127,19 @@ async function collectQueued(
 async function enqueueRound(state: DispatchState, options: DispatchOptions): Promise<{ next: DispatchState; delaySeconds: number }> {
   const pass = state.pass!;
   const { tenantId, campaignId } = state;
+  const now = options.now().toISOString();
+  const routing = state.routing ?? { purpose: 'marketing', lane: 'bulk', communicationKind: 'campaign' };
+  if (takesTurns(routing)) {
+    const ahead = await sendingAhead(tenantId, campaignId);
+    if (ahead !== undefined) {
+      logger.debug('campaign waits for its turn: an earlier campaign of the tenant is sending', { tenantId, campaignId, ahead });
+      return { next: { ...state, updatedAt: now }, delaySeconds: options.idleRoundDelaySeconds };
+    }
+  }
   const totals = await approximateCounters(tenantId, campaignId);
   const allowance = windowAllowance(dispatchWindow(options.accountRate()), pass.enqueued, finishedCount(totals) - pass.baselineFinished);
-  const now = options.now().toISOString();
   if (allowance === 0) return { next: { ...state, updatedAt: now }, delaySeconds: options.idleRoundDelaySeconds };
   const { recipients, cursor } = await collectQueued(state, pass.cursor, allowance);
-  const routing = state.routing ?? { purpose: 'marketing', lane: 'bulk', communicationKind: 'campaign' };
   const jobs: SendJob[] = recipients.map((recipient) => ({
     v: 1,
     kind: 'campaign',

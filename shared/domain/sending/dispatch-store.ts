@@ -2,7 +2,7 @@
  * The dispatch checkpoint and the reconciler's worklist in the table. A checkpoint is a whole-item write conditional on
  * the step it continues from, which is what makes every dispatch message single-use.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../config/env';
 import { documentClient } from '../../store/dynamo';
 import { keys } from '../../store/keys';
@@ -67,6 +67,24 @@ export async function markSendActive(tenantId: string, campaignId: string, now: 
 
 export async function markSendInactive(tenantId: string, campaignId: string): Promise<void> {
   await documentClient.send(new DeleteCommand({ TableName: env.tableName(), Key: keys.activeSend(tenantId, campaignId) }));
+}
+
+/** The tenant's campaigns on the reconciler's worklist (sending, paused or not yet completed). */
+export async function activeSendsOfTenant(tenantId: string): Promise<ActiveSend[]> {
+  const { pk, skPrefix } = keys.activeSendsOfTenant(tenantId);
+  const sends: ActiveSend[] = [];
+  const pages = paginateQuery(
+    { client: documentClient },
+    {
+      TableName: env.tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) sends.push({ tenantId: String(item.tenantId), campaignId: String(item.campaignId), since: String(item.since) });
+  }
+  return sends;
 }
 
 export async function* activeSends(): AsyncGenerator<ActiveSend> {
