@@ -64,55 +64,72 @@ const EMPTY: MonthColumns = Object.freeze({
 
 const count = (value: unknown): number => (typeof value === 'number' ? value : 0);
 
-function addEntries(
-  stats: Record<string, Stat> | undefined,
-  kind: StatKind,
-  keys: number[],
-  counts: number[],
-  sums: number[],
-): void {
-  if (stats === undefined || stats === null) return;
-  const ids = statKeyIds[kind];
-  const names = Object.keys(stats);
-  for (let i = 0; i < names.length; i += 1) {
-    const name = names[i] as string;
-    const stat = stats[name] as Stat;
-    keys.push(ids.get(name) ?? statKeyId(kind, name));
-    counts.push(count(stat.c));
-    sums.push(count(stat.s));
-  }
-}
-
 function isAscending(keys: readonly string[]): boolean {
   for (let i = 1; i < keys.length; i += 1) if ((keys[i - 1] as string) > (keys[i] as string)) return false;
   return true;
 }
 
+/** The month keys in ascending order (stored maps carry them in any order). */
+function ascendingKeys(map: Readonly<Record<string, unknown>>): string[] {
+  const keys = Object.keys(map);
+  if (!isAscending(keys)) keys.sort();
+  return keys;
+}
+
+/** Columns filled month by month, ascending; each decoder walks its own format and hands the numbers here. */
+class ColumnsBuilder {
+  private readonly months: number[] = [];
+  private readonly totalCounts: number[] = [];
+  private readonly totalSums: number[] = [];
+  private readonly entryStarts: number[] = [0];
+  private readonly entryKeys: number[] = [];
+  private readonly entryCounts: number[] = [];
+  private readonly entrySums: number[] = [];
+
+  month(key: string, count: number, sum: number): void {
+    if (this.months.length > 0) this.entryStarts.push(this.entryKeys.length);
+    this.months.push(monthNumberOfKey(key));
+    this.totalCounts.push(count);
+    this.totalSums.push(sum);
+  }
+
+  stat(ids: Map<string, number>, kind: StatKind, name: string, count: number, sum: number): void {
+    this.entryKeys.push(ids.get(name) ?? statKeyId(kind, name));
+    this.entryCounts.push(count);
+    this.entrySums.push(sum);
+  }
+
+  build(): MonthColumns {
+    this.entryStarts.push(this.entryKeys.length);
+    const { months, totalCounts, totalSums, entryStarts, entryKeys, entryCounts, entrySums } = this;
+    return { months, totalCounts, totalSums, entryStarts, entryKeys, entryCounts, entrySums };
+  }
+}
+
+const STAT_KINDS: readonly StatKind[] = ['d', 'm', 'dm'];
+
 /** The columns of stored monthly buckets (keys in any order; the columns sort them). */
 export function monthColumnsOf(months: Readonly<Record<string, MonthBucket>> | undefined): MonthColumns {
   if (months === undefined || months === null) return EMPTY;
-  const keys = Object.keys(months);
+  const keys = ascendingKeys(months);
   if (keys.length === 0) return EMPTY;
-  if (!isAscending(keys)) keys.sort();
-  const numbers: number[] = [];
-  const totalCounts: number[] = [];
-  const totalSums: number[] = [];
-  const entryStarts: number[] = [0];
-  const entryKeys: number[] = [];
-  const entryCounts: number[] = [];
-  const entrySums: number[] = [];
+  const columns = new ColumnsBuilder();
   for (let i = 0; i < keys.length; i += 1) {
     const key = keys[i] as string;
     const bucket = months[key] as MonthBucket;
-    numbers.push(monthNumberOfKey(key));
-    totalCounts.push(count(bucket.t?.c));
-    totalSums.push(count(bucket.t?.s));
-    addEntries(bucket.d, 'd', entryKeys, entryCounts, entrySums);
-    addEntries(bucket.m, 'm', entryKeys, entryCounts, entrySums);
-    addEntries(bucket.dm, 'dm', entryKeys, entryCounts, entrySums);
-    entryStarts.push(entryKeys.length);
+    columns.month(key, count(bucket.t?.c), count(bucket.t?.s));
+    for (const kind of STAT_KINDS) {
+      const stats = bucket[kind];
+      if (stats === undefined || stats === null) continue;
+      const ids = statKeyIds[kind];
+      const names = Object.keys(stats);
+      for (let n = 0; n < names.length; n += 1) {
+        const stat = stats[names[n] as string] as Stat;
+        columns.stat(ids, kind, names[n] as string, count(stat.c), count(stat.s));
+      }
+    }
   }
-  return { months: numbers, totalCounts, totalSums, entryStarts, entryKeys, entryCounts, entrySums };
+  return columns.build();
 }
 
 /** The index of `month` in the columns, or -1. */
@@ -137,20 +154,6 @@ export interface WireValue {
 
 const wireCount = (value: WireValue | undefined): number => (value?.N === undefined ? 0 : Number(value.N));
 
-function addWireEntries(stats: WireValue | undefined, kind: StatKind, keys: number[], counts: number[], sums: number[]): void {
-  const map = stats?.M;
-  if (map === undefined) return;
-  const ids = statKeyIds[kind];
-  const names = Object.keys(map);
-  for (let i = 0; i < names.length; i += 1) {
-    const name = names[i] as string;
-    const stat = (map[name] as WireValue).M;
-    keys.push(ids.get(name) ?? statKeyId(kind, name));
-    counts.push(wireCount(stat?.c));
-    sums.push(wireCount(stat?.s));
-  }
-}
-
 /**
  * The columns of the monthly buckets straight from the wire format (`agg.months` of a Query's raw item): the same
  * columns as `monthColumnsOf` over the unmarshalled object, without building the nested objects first.
@@ -158,27 +161,24 @@ function addWireEntries(stats: WireValue | undefined, kind: StatKind, keys: numb
 export function monthColumnsOfWire(months: WireValue | undefined): MonthColumns {
   const map = months?.M;
   if (map === undefined) return EMPTY;
-  const keys = Object.keys(map);
+  const keys = ascendingKeys(map);
   if (keys.length === 0) return EMPTY;
-  if (!isAscending(keys)) keys.sort();
-  const numbers: number[] = [];
-  const totalCounts: number[] = [];
-  const totalSums: number[] = [];
-  const entryStarts: number[] = [0];
-  const entryKeys: number[] = [];
-  const entryCounts: number[] = [];
-  const entrySums: number[] = [];
+  const columns = new ColumnsBuilder();
   for (let i = 0; i < keys.length; i += 1) {
     const key = keys[i] as string;
     const bucket = (map[key] as WireValue).M ?? {};
     const total = bucket.t?.M;
-    numbers.push(monthNumberOfKey(key));
-    totalCounts.push(wireCount(total?.c));
-    totalSums.push(wireCount(total?.s));
-    addWireEntries(bucket.d, 'd', entryKeys, entryCounts, entrySums);
-    addWireEntries(bucket.m, 'm', entryKeys, entryCounts, entrySums);
-    addWireEntries(bucket.dm, 'dm', entryKeys, entryCounts, entrySums);
-    entryStarts.push(entryKeys.length);
+    columns.month(key, wireCount(total?.c), wireCount(total?.s));
+    for (const kind of STAT_KINDS) {
+      const stats = bucket[kind]?.M;
+      if (stats === undefined) continue;
+      const ids = statKeyIds[kind];
+      const names = Object.keys(stats);
+      for (let n = 0; n < names.length; n += 1) {
+        const stat = (stats[names[n] as string] as WireValue).M;
+        columns.stat(ids, kind, names[n] as string, wireCount(stat?.c), wireCount(stat?.s));
+      }
+    }
   }
-  return { months: numbers, totalCounts, totalSums, entryStarts, entryKeys, entryCounts, entrySums };
+  return columns.build();
 }
