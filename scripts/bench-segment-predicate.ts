@@ -1,9 +1,9 @@
 /**
  * Micro-benchmark of the segment engine's pure core: builds books of synthetic customers in memory (aggregates folded
- * by the write path's own `applyPurchase`, each customer stored and read back through the wire format and shaped as
- * the book reader shapes index items) and prints, for a composite rule with a percentile (vip) and a ranked
- * (best_customers) step, how many customers a second the predicate decides on one core over pages as a reader hands
- * them on, the same over a whole book held in memory, what shaping costs, and what the streaming evaluator adds on top.
+ * by the write path's own `applyPurchase`, each customer stored in the wire format and decoded as the book reader
+ * decodes a Query's raw items) and prints, for a composite rule with a percentile (vip) and a ranked (best_customers)
+ * step, how many customers a second the predicate decides on one core over pages as the reader hands them on, the same
+ * over a whole book held in memory, what decoding costs, and what the streaming evaluator adds on top.
  * Prints measurements; asserts nothing.
  * To compare with an earlier engine, copy this script into that checkout and run both: the same measurement.
  *
