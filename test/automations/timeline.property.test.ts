@@ -176,6 +176,8 @@ function expectedDue(world: World, until: number): Map<string, { dueAt: number }
     return month === md.month && day === md.day;
   };
   for (const automation of world.automations) {
+    // Switched on after the settling pass: no pass has seen it on, so nothing of it can be due yet.
+    if (Date.parse(automation.enabledAt!) > until) continue;
     const hour = (automation.timing as { sendHour?: number }).sendHour ?? world.clock.defaultSendHour;
     const vipOnly = automation.audience !== undefined;
     for (const customer of world.customers) {
