@@ -5,7 +5,7 @@
  * Reads the tenant's campaign list (the lookup index, one partition), so its cost grows with the number of campaigns,
  * not of customers.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../config/env';
 import { documentClient } from '../../store/dynamo';
 import { indexKeys } from '../../store/keys';
@@ -15,27 +15,25 @@ import type { CampaignStatus } from './state-machine';
 
 export async function campaignsUsingTemplate(tenantId: string, templateId: string): Promise<TemplateReference[]> {
   const found: TemplateReference[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: env.tableName(),
-        IndexName: INDEXES.lookup.indexName,
-        KeyConditionExpression: 'gsi2pk = :pk',
-        FilterExpression: '#content.#templateId = :templateId AND NOT #status IN (:sent, :cancelled)',
-        ExpressionAttributeNames: { '#content': 'content', '#templateId': 'templateId', '#status': 'status', '#name': 'name' },
-        ExpressionAttributeValues: {
-          ':pk': indexKeys.campaignList(tenantId).gsi2pk,
-          ':templateId': templateId,
-          ':sent': 'sent' satisfies CampaignStatus,
-          ':cancelled': 'cancelled' satisfies CampaignStatus,
-        },
-        ProjectionExpression: 'campaignId, #name',
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
+  const pages = paginateQuery(
+    { client: documentClient },
+    {
+      TableName: env.tableName(),
+      IndexName: INDEXES.lookup.indexName,
+      KeyConditionExpression: 'gsi2pk = :pk',
+      FilterExpression: '#content.#templateId = :templateId AND NOT #status IN (:sent, :cancelled)',
+      ExpressionAttributeNames: { '#content': 'content', '#templateId': 'templateId', '#status': 'status', '#name': 'name' },
+      ExpressionAttributeValues: {
+        ':pk': indexKeys.campaignList(tenantId).gsi2pk,
+        ':templateId': templateId,
+        ':sent': 'sent' satisfies CampaignStatus,
+        ':cancelled': 'cancelled' satisfies CampaignStatus,
+      },
+      ProjectionExpression: 'campaignId, #name',
+    },
+  );
+  for await (const page of pages) {
     for (const item of page.Items ?? []) found.push({ kind: 'campaign', id: String(item.campaignId), name: String(item.name) });
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   return found;
 }

@@ -11,7 +11,7 @@
  * one of their tokens could still count: a click inside the window may come from a message sent up to the window plus
  * the token lifetime (window + 30 days) before the window opened.
  */
-import { BatchGetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, TransactWriteCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../config/env';
 import type { DomainEvent } from '../../events/domain-events';
 import { logger } from '../../observability/logger';
@@ -40,23 +40,21 @@ async function candidateMessages(tenantId: string, customerId: string, purchased
   const from = new Date(purchasedAt.getTime() - (2 * windowDays + TOKEN_GRACE_DAYS) * DAY_MS).toISOString();
   const { pk } = keys.customerCollection(tenantId, customerId);
   const candidates = new Map<string, Candidate>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await documentClient.send(
-      new QueryCommand({
-        TableName: env.tableName(),
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': pk, ':from': `COMM#${from}`, ':to': `COMM#${purchasedAt.toISOString()}~` },
-        ProjectionExpression: 'campaignId, kind, providerMessageId',
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
+  const results = paginateQuery(
+    { client: documentClient },
+    {
+      TableName: env.tableName(),
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': pk, ':from': `COMM#${from}`, ':to': `COMM#${purchasedAt.toISOString()}~` },
+      ProjectionExpression: 'campaignId, kind, providerMessageId',
+    },
+  );
+  for await (const result of results) {
     for (const item of result.Items ?? []) {
       if (typeof item.campaignId !== 'string' || typeof item.providerMessageId !== 'string' || !ATTRIBUTABLE_KINDS.has(String(item.kind))) continue;
       candidates.set(item.campaignId, { campaignId: item.campaignId, kind: String(item.kind) });
     }
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
+  }
   return [...candidates.values()];
 }
 

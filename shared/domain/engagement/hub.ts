@@ -4,7 +4,7 @@
  * attributed to messages over the last 30 days. Reads: the campaign list index (one pass, newest first), the counters
  * of five campaigns, a count of saved segments and 30 attribution day items.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../config/env';
 import { documentClient } from '../../store/dynamo';
 import { indexKeys, keys } from '../../store/keys';
@@ -92,43 +92,39 @@ export function recentCampaign(campaign: ListedCampaign, totals: CounterTotals):
 async function listedCampaigns(tenantId: string): Promise<ListedCampaign[]> {
   const { gsi2pk } = indexKeys.campaignList(tenantId);
   const listed: ListedCampaign[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await documentClient.send(
-      new QueryCommand({
-        TableName: env.tableName(),
-        IndexName: INDEXES.lookup.indexName,
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': gsi2pk },
-        ProjectionExpression: 'campaignId, #name, #status, createdAt, scheduledFor, startedAt, completedAt',
-        ExpressionAttributeNames: { '#name': 'name', '#status': 'status' },
-        ScanIndexForward: false,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
+  const results = paginateQuery(
+    { client: documentClient },
+    {
+      TableName: env.tableName(),
+      IndexName: INDEXES.lookup.indexName,
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': gsi2pk },
+      ProjectionExpression: 'campaignId, #name, #status, createdAt, scheduledFor, startedAt, completedAt',
+      ExpressionAttributeNames: { '#name': 'name', '#status': 'status' },
+      ScanIndexForward: false,
+    },
+  );
+  for await (const result of results) {
     listed.push(...((result.Items ?? []) as ListedCampaign[]));
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
+  }
   return listed;
 }
 
 /** Items under a key prefix, counted (COUNT reads cost the same units but carry no data back). */
 async function countItems({ pk, skPrefix }: { pk: string; skPrefix: string }): Promise<number> {
   let count = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await documentClient.send(
-      new QueryCommand({
-        TableName: env.tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-        Select: 'COUNT',
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
+  const results = paginateQuery(
+    { client: documentClient },
+    {
+      TableName: env.tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+      Select: 'COUNT',
+    },
+  );
+  for await (const result of results) {
     count += result.Count ?? 0;
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
+  }
   return count;
 }
 

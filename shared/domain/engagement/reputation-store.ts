@@ -3,7 +3,7 @@
  * acknowledged, which sends it paused) and the daily figures the engagement store adds to (`keys.reputationDay`, in
  * REPUTATION_SHARDS partitions). Reading the window is REPUTATION_SHARDS small queries of at most 30 items each.
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../config/env';
 import { documentClient } from '../../store/dynamo';
 import { keys, REPUTATION_SHARDS } from '../../store/keys';
@@ -76,19 +76,17 @@ export async function readDayFigures(tenantId: string, firstDay: string): Promis
   const shards = await Promise.all(
     Array.from({ length: REPUTATION_SHARDS }, async (_, shard) => {
       const days: DayFigures[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const result = await documentClient.send(
-          new QueryCommand({
-            TableName: env.tableName(),
-            KeyConditionExpression: 'pk = :pk AND sk >= :first',
-            ExpressionAttributeValues: { ':pk': keys.reputationDays(tenantId, shard).pk, ':first': firstDay },
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
+      const results = paginateQuery(
+        { client: documentClient },
+        {
+          TableName: env.tableName(),
+          KeyConditionExpression: 'pk = :pk AND sk >= :first',
+          ExpressionAttributeValues: { ':pk': keys.reputationDays(tenantId, shard).pk, ':first': firstDay },
+        },
+      );
+      for await (const result of results) {
         for (const item of result.Items ?? []) days.push({ day: String(item.sk), ...figuresOf(item) });
-        startKey = result.LastEvaluatedKey;
-      } while (startKey);
+      }
       return days;
     }),
   );

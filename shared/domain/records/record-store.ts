@@ -2,7 +2,7 @@
  * Reads of customer records from the table. Writes go through record-write.ts (one transaction with the customer's
  * aggregates). Every key is built from the principal's tenant, so another tenant's record is simply not found.
  */
-import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type QueryCommandInput, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../config/env';
 import { problems } from '../../http/problem';
 import { documentClient } from '../../store/dynamo';
@@ -29,18 +29,16 @@ export async function getRecord<K extends RecordKind>(
 export async function allRecords<K extends RecordKind>(tenantId: string, customerId: string, kind: K): Promise<RecordTypes[K][]> {
   const prefix = keys.customerChildPrefix(tenantId, customerId, kind);
   const records: RecordTypes[K][] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        ...prefixQuery(prefix),
-        ConsistentRead: true,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
+  const pages = paginateQuery(
+    { client: documentClient },
+    {
+      ...prefixQuery(prefix),
+      ConsistentRead: true,
+    },
+  );
+  for await (const page of pages) {
     for (const item of page.Items ?? []) records.push(recordFromItem(kind, item));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   return records;
 }
 

@@ -4,7 +4,7 @@
  * span are read: purchase ids start with the purchase's own instant (`recordIdAt` in records/record-factories.ts), so
  * the span is a sort-key range of the customer's partition.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../config/env';
 import { newId } from '../../ids';
 import { documentClient } from '../../store/dynamo';
@@ -32,24 +32,22 @@ export function dynamoPurchaseReader(tenantId: string, stats?: PurchaseReadStats
     const low = `${skPrefix}${idTimePrefix(Date.parse(from))}`;
     const high = `${skPrefix}${idTimePrefix(Date.parse(to) - 1)}${AFTER_ANY_ID}`;
     const purchases: PurchaseFacts[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documentClient.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
-          ExpressionAttributeValues: { ':pk': pk, ':low': low, ':high': high },
-          // Only what the aggregate fold reads: the purchase's instant, lines and refunds.
-          ProjectionExpression: 'purchasedAt, #lines, refunds',
-          ExpressionAttributeNames: { '#lines': 'lines' },
-          ReturnConsumedCapacity: 'TOTAL',
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
+    const pages = paginateQuery(
+      { client: documentClient },
+      {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
+        ExpressionAttributeValues: { ':pk': pk, ':low': low, ':high': high },
+        // Only what the aggregate fold reads: the purchase's instant, lines and refunds.
+        ProjectionExpression: 'purchasedAt, #lines, refunds',
+        ExpressionAttributeNames: { '#lines': 'lines' },
+        ReturnConsumedCapacity: 'TOTAL',
+      },
+    );
+    for await (const page of pages) {
       for (const item of page.Items ?? []) purchases.push(item as PurchaseFacts);
       if (stats) stats.readUnits += page.ConsumedCapacity?.CapacityUnits ?? 0;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     if (stats) stats.customers += 1;
     return purchases;
   };

@@ -9,7 +9,7 @@
  * under a job that spans midnight.
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { env } from '../../config/env';
 import { sqsClient } from '../../events/sqs-client';
@@ -194,20 +194,18 @@ export async function saveJobSpendDistribution(job: Pick<SegmentJobItem, 'tenant
 export async function loadJobSpendDistribution(tenantId: string, jobId: string): Promise<SpendDistribution> {
   const { pk } = keys.segmentJobCollection(tenantId, jobId);
   const chunks: Uint8Array[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: env.tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': 'TOTALS#' },
-        ConsistentRead: true,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
+  const pages = paginateQuery(
+    { client: documentClient },
+    {
+      TableName: env.tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': 'TOTALS#' },
+      ConsistentRead: true,
+    },
+  );
+  for await (const page of pages) {
     for (const item of page.Items ?? []) chunks.push(item.totals as Uint8Array);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   const bytes = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
   // Copied into a fresh buffer: a Float64Array needs 8-byte alignment, which the unmarshalled bytes need not have.
   const joined = new Uint8Array(bytes);

@@ -13,7 +13,7 @@
  * If the commit fails a condition, the segment was deleted meanwhile or the reference already existed: read the
  * segment again (`segmentExists`) to tell which.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../config/env';
 import { documentClient } from '../../store/dynamo';
 import { keys, type SegmentReferenceKind } from '../../store/keys';
@@ -74,20 +74,18 @@ export async function segmentExists(tenantId: string, segmentId: string): Promis
 export async function listSegmentReferences(tenantId: string, segmentId: string): Promise<SegmentReference[]> {
   const { pk, skPrefix } = keys.segmentReferences(tenantId, segmentId);
   const references: SegmentReference[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: env.tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
+  const pages = paginateQuery(
+    { client: documentClient },
+    {
+      TableName: env.tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+    },
+  );
+  for await (const page of pages) {
     for (const item of page.Items ?? []) {
       references.push({ tenantId, segmentId, kind: item.kind as SegmentReferenceKind, ownerId: String(item.ownerId) });
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   return references;
 }

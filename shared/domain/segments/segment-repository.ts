@@ -4,7 +4,7 @@
  * last counts are small items of their own (`SEGSTATS#{id}`). Keys come from keys.ts only, always with the
  * principal's tenant, so another tenant's segment is simply not found.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../config/env';
 import { documentClient } from '../../store/dynamo';
 import { keys } from '../../store/keys';
@@ -131,19 +131,17 @@ export async function recordSystemSegmentCount(tenantId: string, segmentId: stri
 export async function systemSegmentCounts(tenantId: string): Promise<Map<string, LastCount>> {
   const prefix = keys.systemSegmentStatsPrefix(tenantId);
   const counts = new Map<string, LastCount>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: env.tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': prefix.pk, ':prefix': prefix.skPrefix },
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
+  const pages = paginateQuery(
+    { client: documentClient },
+    {
+      TableName: env.tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': prefix.pk, ':prefix': prefix.skPrefix },
+    },
+  );
+  for await (const page of pages) {
     for (const item of page.Items ?? []) counts.set(String(item.segmentId), item.lastCount as LastCount);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   return counts;
 }
 

@@ -3,7 +3,7 @@
  * domain (`keys.senderDomainClaim`: an SES identity is account-wide, so two jewellers can never hold the same domain,
  * nor remove each other's) and the refresher's worklist of domains still waiting for DNS.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../config/env';
 import { documentClient } from '../../store/dynamo';
 import { keys } from '../../store/keys';
@@ -79,17 +79,15 @@ export function stageIdentityRemoval(uow: UnitOfWork, identity: SenderIdentity):
 
 /** Tenants whose sending domain is still pending (the refresher's worklist). */
 export async function* pendingIdentityTenants(): AsyncGenerator<string> {
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await documentClient.send(
-      new QueryCommand({
-        TableName: env.tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.pendingSenderIdentities().pk },
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
+  const results = paginateQuery(
+    { client: documentClient },
+    {
+      TableName: env.tableName(),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.pendingSenderIdentities().pk },
+    },
+  );
+  for await (const result of results) {
     for (const item of result.Items ?? []) yield String(item.tenantId);
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
+  }
 }

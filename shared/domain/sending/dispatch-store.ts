@@ -2,7 +2,7 @@
  * The dispatch checkpoint and the reconciler's worklist in the table. A checkpoint is a whole-item write conditional on
  * the step it continues from, which is what makes every dispatch message single-use.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../config/env';
 import { documentClient } from '../../store/dynamo';
 import { keys } from '../../store/keys';
@@ -89,17 +89,15 @@ export async function activeSendsOfTenant(tenantId: string): Promise<ActiveSend[
 
 export async function* activeSends(): AsyncGenerator<ActiveSend> {
   const { pk } = keys.activeSends();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await documentClient.send(
-      new QueryCommand({
-        TableName: env.tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
+  const results = paginateQuery(
+    { client: documentClient },
+    {
+      TableName: env.tableName(),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+    },
+  );
+  for await (const result of results) {
     for (const item of result.Items ?? []) yield { tenantId: String(item.tenantId), campaignId: String(item.campaignId), since: String(item.since) };
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
+  }
 }

@@ -7,7 +7,7 @@
  * The marker is written in the same transaction as the automation (`stageEnabledMarker`), with an update rather than
  * a put, so an edit of a switched-on automation keeps the runner's checkpoint.
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../../config/env';
 import { documentClient } from '../../../store/dynamo';
 import { keys } from '../../../store/keys';
@@ -88,20 +88,18 @@ export async function listAutomations(
 export async function allAutomations(tenantId: string, consistent = false): Promise<StoredAutomation[]> {
   const { pk, skPrefix } = keys.tenantEntityPrefix(tenantId, 'AUTOMATION');
   const found: StoredAutomation[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: env.tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-        ...(consistent ? { ConsistentRead: true } : {}),
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
+  const pages = paginateQuery(
+    { client: documentClient },
+    {
+      TableName: env.tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+      ...(consistent ? { ConsistentRead: true } : {}),
+    },
+  );
+  for await (const page of pages) {
     found.push(...(page.Items ?? []).map(automationFromItem));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   return found;
 }
 
@@ -169,20 +167,18 @@ function markerFromItem(item: Record<string, unknown>): EnabledMarker {
 /** Every switched-on automation of the platform, with its checkpoint (strongly consistent: the runner's worklist). */
 export async function* enabledMarkers(): AsyncGenerator<EnabledMarker> {
   const { pk } = keys.enabledAutomations();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: env.tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ConsistentRead: true,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
+  const pages = paginateQuery(
+    { client: documentClient },
+    {
+      TableName: env.tableName(),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    },
+  );
+  for await (const page of pages) {
     for (const item of page.Items ?? []) yield markerFromItem(item);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
 }
 
 export async function loadEnabledMarker(tenantId: string, automationId: string): Promise<EnabledMarker | undefined> {

@@ -11,7 +11,7 @@
  *  - the automation's daily outcome counters (`keys.automationDayStats`), added to when an outcome is final: the
  *    API's 30-day counts are a query of at most 31 small items.
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../../config/env';
 import { documentClient } from '../../../store/dynamo';
 import { keys, OPEN_OCCURRENCE_SHARDS } from '../../../store/keys';
@@ -220,16 +220,15 @@ export async function* openOccurrencesDueBefore(until: Date): AsyncGenerator<Ope
   const bound = `${until.toISOString()}#\uffff`;
   for (let shard = 0; shard < OPEN_OCCURRENCE_SHARDS; shard++) {
     const { pk } = keys.openOccurrenceShard(shard);
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documentClient.send(
-        new QueryCommand({
-          TableName: env.tableName(),
-          KeyConditionExpression: 'pk = :pk AND sk <= :bound',
-          ExpressionAttributeValues: { ':pk': pk, ':bound': bound },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
+    const pages = paginateQuery(
+      { client: documentClient },
+      {
+        TableName: env.tableName(),
+        KeyConditionExpression: 'pk = :pk AND sk <= :bound',
+        ExpressionAttributeValues: { ':pk': pk, ':bound': bound },
+      },
+    );
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         yield {
           tenantId: String(item.tenantId),
@@ -239,8 +238,7 @@ export async function* openOccurrencesDueBefore(until: Date): AsyncGenerator<Ope
           dueAt: String(item.sk).split('#')[0] as string,
         };
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
 }
 
@@ -259,16 +257,15 @@ export async function loadOpenOccurrence(ref: OpenOccurrenceRef): Promise<Occurr
 export async function readDailyStats(tenantId: string, automationId: string, fromDate: string): Promise<Map<string, Record<string, number>>> {
   const { pk } = keys.automationStats(tenantId, automationId);
   const byDay = new Map<string, Record<string, number>>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: env.tableName(),
-        KeyConditionExpression: 'pk = :pk AND sk >= :from',
-        ExpressionAttributeValues: { ':pk': pk, ':from': fromDate },
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
+  const pages = paginateQuery(
+    { client: documentClient },
+    {
+      TableName: env.tableName(),
+      KeyConditionExpression: 'pk = :pk AND sk >= :from',
+      ExpressionAttributeValues: { ':pk': pk, ':from': fromDate },
+    },
+  );
+  for await (const page of pages) {
     for (const item of page.Items ?? []) {
       const counts: Record<string, number> = {};
       for (const [name, value] of Object.entries(item)) {
@@ -277,8 +274,7 @@ export async function readDailyStats(tenantId: string, automationId: string, fro
       }
       byDay.set(String(item.sk), counts);
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   return byDay;
 }
 
@@ -287,23 +283,22 @@ export async function openOccurrencesOfAutomation(tenantId: string, automationId
   const found: OpenOccurrenceRef[] = [];
   for (let shard = 0; shard < OPEN_OCCURRENCE_SHARDS; shard++) {
     const { pk } = keys.openOccurrenceShard(shard);
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documentClient.send(
-        new QueryCommand({
-          TableName: env.tableName(),
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          FilterExpression: 'tenantId = :tenantId AND automationId = :automationId',
-          ExpressionAttributeValues: {
-            ':pk': pk,
-            ':from': from.toISOString(),
-            ':to': new Date(to.getTime() - 1).toISOString() + '#\uffff',
-            ':tenantId': tenantId,
-            ':automationId': automationId,
-          },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
+    const pages = paginateQuery(
+      { client: documentClient },
+      {
+        TableName: env.tableName(),
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        FilterExpression: 'tenantId = :tenantId AND automationId = :automationId',
+        ExpressionAttributeValues: {
+          ':pk': pk,
+          ':from': from.toISOString(),
+          ':to': new Date(to.getTime() - 1).toISOString() + '#\uffff',
+          ':tenantId': tenantId,
+          ':automationId': automationId,
+        },
+      },
+    );
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         found.push({
           tenantId,
@@ -313,8 +308,7 @@ export async function openOccurrencesOfAutomation(tenantId: string, automationId
           dueAt: String(item.sk).split('#')[0] as string,
         });
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
   return found.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0));
 }
