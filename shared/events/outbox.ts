@@ -1,4 +1,4 @@
-import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../store/dynamo';
 import { keys } from '../store/keys';
 import { isConditionFailure } from '../store/unit-of-work';
@@ -28,25 +28,23 @@ export async function* dueOutboxEntries(
   shard: number,
   before: string,
 ): AsyncGenerator<OutboxEntry | { key: { pk: string; sk: string }; invalid: true }> {
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND sk < :before',
-        ExpressionAttributeValues: { ':pk': keys.outboxShard(shard).pk, ':before': before },
-        ConsistentRead: true,
-        Limit: 100,
-        ExclusiveStartKey: startKey,
-      }),
-    );
+  const pages = paginateQuery(
+    { client: documentClient },
+    {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND sk < :before',
+      ExpressionAttributeValues: { ':pk': keys.outboxShard(shard).pk, ':before': before },
+      ConsistentRead: true,
+      Limit: 100,
+    },
+  );
+  for await (const page of pages) {
     for (const item of page.Items ?? []) {
       const key = { pk: String(item.pk), sk: String(item.sk) };
       const parsed = domainEventSchema.safeParse(item.event);
       yield parsed.success ? { key, event: parsed.data } : { key, invalid: true };
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../config/env';
 import { documentClient } from '../../store/dynamo';
 import { indexKeys, keys, normaliseForSort } from '../../store/keys';
@@ -171,20 +171,18 @@ export async function pageOfCustomerTimeline(
 /** Every item of a customer's collection (the profile and all its children), for export and erasure. */
 export async function* customerCollection(tenantId: string, customerId: string): AsyncGenerator<Record<string, unknown>> {
   const { pk } = keys.customerCollection(tenantId, customerId);
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await documentClient.send(
-      new QueryCommand({
-        TableName: env.tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
+  const results = paginateQuery(
+    { client: documentClient },
+    {
+      TableName: env.tableName(),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    },
+  );
+  for await (const result of results) {
     yield* result.Items ?? [];
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
+  }
 }
 
 /** Removes the table's key attributes from an item (API responses and exports show data, not storage). */

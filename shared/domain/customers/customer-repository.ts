@@ -1,4 +1,4 @@
-import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
 import type { Principal } from '../../auth/roles';
 import { auditItem } from '../../audit/audit-entry';
@@ -171,18 +171,17 @@ export async function deleteCustomer(actor: CustomerActor, customerId: string, o
 /** Removes what is left in a deleted customer's collection (its consent history). */
 async function deleteCollection(tenantId: string, customerId: string): Promise<void> {
   const { pk } = keys.customerCollection(tenantId, customerId);
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await documentClient.send(
-      new QueryCommand({
-        TableName: env.tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ProjectionExpression: 'pk, sk',
-        ExclusiveStartKey: startKey,
-        Limit: 25,
-      }),
-    );
+  const results = paginateQuery(
+    { client: documentClient },
+    {
+      TableName: env.tableName(),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: 'pk, sk',
+      Limit: 25,
+    },
+  );
+  for await (const result of results) {
     const items = result.Items ?? [];
     if (items.length > 0) {
       let requests: Record<string, unknown>[] = items.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } }));
@@ -191,6 +190,5 @@ async function deleteCollection(tenantId: string, customerId: string): Promise<v
         requests = (written.UnprocessedItems?.[env.tableName()] ?? []) as Record<string, unknown>[];
       }
     }
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
+  }
 }

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, BatchWriteCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../config/env';
 import { documentClient } from '../../store/dynamo';
 import { keys } from '../../store/keys';
@@ -38,19 +38,18 @@ export async function writeFingerprint(
 export async function deleteFingerprints(tenantId: string, customerId: string): Promise<number> {
   const { pk } = keys.customerCollection(tenantId, customerId);
   let deleted = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: env.tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': 'IMPORTED#' },
-        ProjectionExpression: 'pk, sk',
-        ConsistentRead: true,
-        Limit: 25,
-        ExclusiveStartKey: startKey,
-      }),
-    );
+  const pages = paginateQuery(
+    { client: documentClient },
+    {
+      TableName: env.tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': 'IMPORTED#' },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+      Limit: 25,
+    },
+  );
+  for await (const page of pages) {
     const items = page.Items ?? [];
     if (items.length > 0) {
       await documentClient.send(
@@ -60,7 +59,6 @@ export async function deleteFingerprints(tenantId: string, customerId: string): 
       );
       deleted += items.length;
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   return deleted;
 }
