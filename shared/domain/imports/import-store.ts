@@ -1,4 +1,4 @@
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '../../auth/roles';
 import { auditItem } from '../../audit/audit-entry';
 import { env } from '../../config/env';
@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor } from '../../store/pagination';
 import { isConditionFailure, UnitOfWork } from '../../store/unit-of-work';
 import type { ImportCounters, ImportFormat, ImportKind, ImportUnit, RowFieldError } from './import-kinds';
 import type { ChunkProgress, ChunkState } from './import-status';
+import { itemsWithPrefix } from '../../store/items-with-prefix';
 
 /**
  * Import jobs in the table: the job item in the tenant partition (`keys.tenantEntity(t, 'IMPORT', id)`), and in the
@@ -98,22 +99,7 @@ export async function loadImportJob(tenantId: string, importId: string): Promise
   return job as ImportJob;
 }
 
-async function queryAll(pk: string, skPrefix: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  const pages = paginateQuery(
-    { client: documentClient },
-    {
-      TableName: env.tableName(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-      ConsistentRead: true,
-    },
-  );
-  for await (const page of pages) {
-    items.push(...(page.Items ?? []));
-  }
-  return items;
-}
+const queryAll = (pk: string, skPrefix: string) => itemsWithPrefix({ pk, skPrefix }, { consistent: true });
 
 export async function loadChunkProgress(tenantId: string, importId: string): Promise<ChunkProgress[]> {
   const items = await queryAll(keys.importCollection(tenantId, importId).pk, 'CHUNK#');

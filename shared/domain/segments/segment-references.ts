@@ -13,13 +13,11 @@
  * If the commit fails a condition, the segment was deleted meanwhile or the reference already existed: read the
  * segment again (`segmentExists`) to tell which.
  */
-import { paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { env } from '../../config/env';
-import { documentClient } from '../../store/dynamo';
 import { keys, type SegmentReferenceKind } from '../../store/keys';
 import type { UnitOfWork } from '../../store/unit-of-work';
 import { isSystemSegmentId, SYSTEM_SEGMENT_IDS } from './system-segments';
 import { getSegmentItem } from './segment-repository';
+import { itemsWithPrefix } from '../../store/items-with-prefix';
 
 export interface SegmentReference {
   tenantId: string;
@@ -72,20 +70,6 @@ export async function segmentExists(tenantId: string, segmentId: string): Promis
 
 /** Who uses a segment (for the segment's view and for messages). */
 export async function listSegmentReferences(tenantId: string, segmentId: string): Promise<SegmentReference[]> {
-  const { pk, skPrefix } = keys.segmentReferences(tenantId, segmentId);
-  const references: SegmentReference[] = [];
-  const pages = paginateQuery(
-    { client: documentClient },
-    {
-      TableName: env.tableName(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-    },
-  );
-  for await (const page of pages) {
-    for (const item of page.Items ?? []) {
-      references.push({ tenantId, segmentId, kind: item.kind as SegmentReferenceKind, ownerId: String(item.ownerId) });
-    }
-  }
-  return references;
+  const items = await itemsWithPrefix(keys.segmentReferences(tenantId, segmentId));
+  return items.map((item) => ({ tenantId, segmentId, kind: item.kind as SegmentReferenceKind, ownerId: String(item.ownerId) }));
 }

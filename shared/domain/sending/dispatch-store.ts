@@ -8,6 +8,7 @@ import { documentClient } from '../../store/dynamo';
 import { keys } from '../../store/keys';
 import { isConditionFailure } from '../../store/unit-of-work';
 import type { DispatchState } from './dispatch-state';
+import { itemsWithPrefix } from '../../store/items-with-prefix';
 
 export const dispatchStateKey = (tenantId: string, campaignId: string) => keys.campaignSend(tenantId, campaignId, 'STATE');
 
@@ -71,20 +72,8 @@ export async function markSendInactive(tenantId: string, campaignId: string): Pr
 
 /** The tenant's campaigns on the reconciler's worklist (sending, paused or not yet completed). */
 export async function activeSendsOfTenant(tenantId: string): Promise<ActiveSend[]> {
-  const { pk, skPrefix } = keys.activeSendsOfTenant(tenantId);
-  const sends: ActiveSend[] = [];
-  const pages = paginateQuery(
-    { client: documentClient },
-    {
-      TableName: env.tableName(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-    },
-  );
-  for await (const page of pages) {
-    for (const item of page.Items ?? []) sends.push({ tenantId: String(item.tenantId), campaignId: String(item.campaignId), since: String(item.since) });
-  }
-  return sends;
+  const items = await itemsWithPrefix(keys.activeSendsOfTenant(tenantId));
+  return items.map((item) => ({ tenantId: String(item.tenantId), campaignId: String(item.campaignId), since: String(item.since) }));
 }
 
 export async function* activeSends(): AsyncGenerator<ActiveSend> {

@@ -15,6 +15,7 @@ import { decodeCursor, encodeCursor } from '../../../store/pagination';
 import { isConditionFailure, type UnitOfWork } from '../../../store/unit-of-work';
 import type { Automation, AutomationType } from '../automation-schema';
 import type { CompletedPass } from '../catch-up';
+import { itemsWithPrefix } from '../../../store/items-with-prefix';
 
 /** An automation as stored: the core's automation plus its bookkeeping. */
 export interface StoredAutomation {
@@ -86,21 +87,8 @@ export async function listAutomations(
 
 /** Every automation of the tenant (a tenant has a handful; the domain-event reaction and the runner read them all). */
 export async function allAutomations(tenantId: string, consistent = false): Promise<StoredAutomation[]> {
-  const { pk, skPrefix } = keys.tenantEntityPrefix(tenantId, 'AUTOMATION');
-  const found: StoredAutomation[] = [];
-  const pages = paginateQuery(
-    { client: documentClient },
-    {
-      TableName: env.tableName(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-      ...(consistent ? { ConsistentRead: true } : {}),
-    },
-  );
-  for await (const page of pages) {
-    found.push(...(page.Items ?? []).map(automationFromItem));
-  }
-  return found;
+  const items = await itemsWithPrefix(keys.tenantEntityPrefix(tenantId, 'AUTOMATION'), { consistent });
+  return items.map(automationFromItem);
 }
 
 /** Stages the automation's item: a new one (`previousRevision` undefined) or a rewrite of the revision read. */
