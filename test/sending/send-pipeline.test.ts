@@ -70,6 +70,8 @@ const sendHandler = (overrides: Parameters<typeof sendWorker>[0] = {}): Handler 
   sendWorker({ spacer: new SendSpacer(10_000), throttleBackoff: () => 1, campaignStatus: liveStatus, ...overrides }) as Handler;
 
 const sent = (tenantId: string, campaignId: string) => async () => (await campaignStatus(tenantId, campaignId)) === 'sent';
+/** The dispatcher alone, the send workers off, until `until` holds. */
+const dispatchOnly = (until: () => Promise<boolean>) => pump({ urls: stack.queueUrls, arns, dispatch, send: sendHandler(), sendsOff: true, until });
 const to = (emails: StoredEmail[], address: string) => emails.filter((email) => email.destination.to.includes(address));
 
 async function customerItem(tenantId: string, customerId: string): Promise<CustomerItem> {
@@ -398,7 +400,7 @@ describe('at-least-once delivery never sends twice', () => {
     await bookOf(owner, 'settle', 2);
     const campaignId = await newCampaign(owner);
     await sendNow(owner, campaignId);
-    await pump({ urls: stack.queueUrls, arns, dispatch, send: sendHandler(), sendsOff: true, until: async () => (await loadDispatchState(owner.tenantId, campaignId))?.phase === 'watching' });
+    await dispatchOnly(async () => (await loadDispatchState(owner.tenantId, campaignId))?.phase === 'watching');
     await loseMessages(stack.queueUrls.sendBulk, stack.queueUrls.sendDispatch);
     // Two workers claimed, heard from SES, wrote the timeline entry, and died before updating the recipient.
     const [accepted, refused] = await recipientsOf(owner.tenantId, campaignId);
@@ -433,14 +435,7 @@ describe('at-least-once delivery never sends twice', () => {
     const campaignId = await newCampaign(owner);
     await sendNow(owner, campaignId);
     // Run the dispatch only: the audience is frozen and enqueued, then the queues are lost (a restart).
-    await pump({
-      urls: stack.queueUrls,
-      arns,
-      dispatch,
-      send: sendHandler(),
-      sendsOff: true,
-      until: async () => (await loadDispatchState(owner.tenantId, campaignId))?.phase === 'watching',
-    });
+    await dispatchOnly(async () => (await loadDispatchState(owner.tenantId, campaignId))?.phase === 'watching');
     await loseMessages(stack.queueUrls.sendBulk, stack.queueUrls.sendDispatch);
     expect((await recipientsOf(owner.tenantId, campaignId)).every((r) => r.status === 'queued')).toBe(true);
 
@@ -459,7 +454,7 @@ describe('the frequency cap at send time', () => {
     const kit = await newCustomer(owner, { firstName: 'Kit', email: 'kit@cap.example', consent: granted });
     const campaignId = await newCampaign(owner, { customerIds: [ida, jon, kit] });
     await sendNow(owner, campaignId);
-    await pump({ urls: stack.queueUrls, arns, dispatch, send: sendHandler(), sendsOff: true, until: async () => (await loadDispatchState(owner.tenantId, campaignId))?.phase === 'watching' });
+    await dispatchOnly(async () => (await loadDispatchState(owner.tenantId, campaignId))?.phase === 'watching');
     // All three were frozen under the cap; other campaigns then reach Ida and Jon before this one's emails go out.
     expect((await recipientsOf(owner.tenantId, campaignId)).every((r) => r.status === 'queued')).toBe(true);
     await recentlyMailed(owner.tenantId, ida);
@@ -488,17 +483,10 @@ describe('the frequency cap at send time', () => {
     // The dispatch alone: the first campaign enqueues all its recipients; the second, frozen, takes enqueue rounds
     // that put nothing on the queue while the first is sending.
     let secondRoundsFrom: number | undefined;
-    await pump({
-      urls: stack.queueUrls,
-      arns,
-      dispatch,
-      send: sendHandler(),
-      sendsOff: true,
-      until: async () => {
-        const [a, b] = await Promise.all([loadDispatchState(owner.tenantId, first), loadDispatchState(owner.tenantId, second)]);
-        if (b?.phase === 'enqueueing' && secondRoundsFrom === undefined) secondRoundsFrom = b.step;
-        return a?.phase === 'watching' && secondRoundsFrom !== undefined && (b?.step ?? 0) >= secondRoundsFrom + 3;
-      },
+    await dispatchOnly(async () => {
+      const [a, b] = await Promise.all([loadDispatchState(owner.tenantId, first), loadDispatchState(owner.tenantId, second)]);
+      if (b?.phase === 'enqueueing' && secondRoundsFrom === undefined) secondRoundsFrom = b.step;
+      return a?.phase === 'watching' && secondRoundsFrom !== undefined && (b?.step ?? 0) >= secondRoundsFrom + 3;
     });
     expect((await loadDispatchState(owner.tenantId, second))?.pass?.enqueued).toBe(0);
     await pump({
@@ -527,7 +515,7 @@ describe('pause and cancel', () => {
     const campaignId = await newCampaign(owner);
     await sendNow(owner, campaignId);
     const enqueued = async (id: string) => (await loadDispatchState(owner.tenantId, id))?.phase === 'watching';
-    await pump({ urls: stack.queueUrls, arns, dispatch, send: sendHandler(), sendsOff: true, until: () => enqueued(campaignId) });
+    await dispatchOnly(() => enqueued(campaignId));
     expect(await drained(stack.queueUrls.sendBulk)).toBe(false);
     await runCampaignCommand(owner, campaignId, { type: 'pause' }, deps);
     // Workers receive the enqueued messages while paused: nothing is sent and the recipients stay queued.
@@ -541,7 +529,7 @@ describe('pause and cancel', () => {
 
     const cancelled = await newCampaign(owner, { all: true }, 'Cancelled');
     await sendNow(owner, cancelled);
-    await pump({ urls: stack.queueUrls, arns, dispatch, send: sendHandler(), sendsOff: true, until: () => enqueued(cancelled) });
+    await dispatchOnly(() => enqueued(cancelled));
     await runCampaignCommand(owner, cancelled, { type: 'cancel' }, deps);
     await pump({
       urls: stack.queueUrls,
