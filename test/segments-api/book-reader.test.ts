@@ -6,6 +6,9 @@ import { monthColumnsOf } from '../../shared/domain/segments/month-columns';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { applyPurchase } from '../../shared/domain/records/purchase-aggregates';
 import { bookCustomerFromItem } from '../../shared/domain/segments/book-customer';
+import { compileRule } from '../../shared/domain/segments/compile-rule';
+import { evaluateBook } from '../../shared/domain/segments/segment-evaluation';
+import { validateRule } from '../../shared/domain/segments/validate-rule';
 import { bookFinished, emptyReadStats, memoryBookReader, memoryStoredBookReader, projectionOf, streamBook, type ShardCursors } from '../../shared/domain/segments/book-reader';
 
 const book: BookCustomer[] = Array.from({ length: 1_000 }, (_, i) => ({
@@ -116,6 +119,17 @@ describe('memoryStoredBookReader (the book held as the table holds it)', () => {
     for await (const page of streamBook(memoryBookReader(shaped, { pageSize: 7 }), { concurrency: 1 })) fromShaped.push(...page);
     expect(fromStore).toEqual(fromShaped);
     expect(fromStore).toHaveLength(stored.length);
+  });
+
+  it('counts a rule (a VIP pass, then a projected evaluation pass) as the shaped book does', async () => {
+    const validated = validateRule({ or: [{ type: 'vip', percent: 20 }, { and: [{ type: 'tags', tags: ['vip'] }, { type: 'purchases', departments: ['watches'], min: 1 }] }] });
+    if (!validated.ok) throw new Error(JSON.stringify(validated.errors));
+    const request = { plan: compileRule(validated.rule), context: { now: new Date('2025-12-01T00:00:00Z'), timeZone: 'Australia/Sydney', currency: 'AUD' } };
+    const fromStore = await evaluateBook({ reader: memoryStoredBookReader(wire, { pageSize: 7 }) }, request);
+    const fromShaped = await evaluateBook({ reader: memoryBookReader(stored.map((item) => bookCustomerFromItem(item)), { pageSize: 7 }) }, request);
+    expect(fromStore.result.count).toBe(fromShaped.result.count);
+    expect(fromStore.result.count).toBeGreaterThan(0);
+    expect(fromStore.result.count).toBeLessThan(stored.length);
   });
 
   it('reads only the attributes a pass asks for, as a ProjectionExpression does', async () => {
